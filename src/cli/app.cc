@@ -1,0 +1,180 @@
+#include "cli/app.h"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/help.h"
+#include "util/error.h"
+#include "util/log.h"
+
+namespace kadm::cli {
+namespace {
+
+struct Built {
+  Command* cmd;
+  CLI::App* app;
+  bool help = false;
+  std::vector<std::string> positionals;
+};
+
+// CLI11 reports bad values with its own words; turn them into "invalid argument" lines.
+std::string bad_value(const std::string& flag, const std::string& value, const std::string& type) {
+  return fmt::format("invalid argument \"{}\" for \"--{}\" flag: expected {}", value, flag, type);
+}
+
+void bind_flag(CLI::App* app, Flag& f) {
+  std::string names = f.shorthand ? fmt::format("-{},--{}", f.shorthand, f.name) : "--" + f.name;
+  struct Binder {
+    CLI::App* app;
+    Flag& f;
+    const std::string& names;
+    CLI::Option* operator()(bool* t) const { return app->add_flag(names, *t, f.usage); }
+    CLI::Option* operator()(std::string* t) const { return app->add_option(names, *t, f.usage); }
+    CLI::Option* operator()(std::vector<std::string>* t) const {
+      return app->add_option(names, *t, f.usage)->delimiter(',')->allow_extra_args(false);
+    }
+    CLI::Option* operator()(int* t) const { return app->add_option(names, *t, f.usage); }
+    CLI::Option* operator()(Duration* t) const {
+      std::string flag_name = f.name;
+      return app->add_option_function<std::string>(
+          names,
+          [t, flag_name](const std::string& v) {
+            auto d = parse_duration(v);
+            if (!d) throw CLI::ValidationError(bad_value(flag_name, v, "a duration such as 24h0m0s"));
+            *t = *d;
+          },
+          f.usage);
+    }
+    CLI::Option* operator()(std::map<std::string, std::string>* t) const {
+      std::string flag_name = f.name;
+      return app
+          ->add_option_function<std::vector<std::string>>(
+              names,
+              [t, flag_name](const std::vector<std::string>& items) {
+                for (const auto& item : items) {
+                  auto eq = item.find('=');
+                  if (eq == std::string::npos)
+                    throw CLI::ValidationError(bad_value(flag_name, item, "key=value pairs"));
+                  (*t)[item.substr(0, eq)] = item.substr(eq + 1);
+                }
+              },
+              f.usage)
+          ->delimiter(',');
+    }
+  };
+  f.option = std::visit(Binder{app, f, names}, f.target);
+}
+
+void build(Command& cmd, CLI::App* app, std::vector<Built>& all) {
+  all.push_back(Built{&cmd, app, false, {}});
+  size_t index = all.size() - 1;
+  app->set_help_flag();  // help is ours, rendered cobra-style
+  app->add_flag("-h,--help", all[index].help, "help");
+  for (auto& f : cmd.flags) bind_flag(app, f);
+  if (cmd.max_args != 0) app->add_option("args", all[index].positionals, "arguments");
+  for (auto& child : cmd.children) {
+    CLI::App* sub = app->add_subcommand(child->name, child->short_help);
+    for (const auto& alias : child->aliases) sub->alias(alias);
+    sub->fallthrough();  // global flags may follow sub-commands, as with cobra
+    build(*child, sub, all);
+  }
+  app->require_subcommand(0, 1);
+}
+
+std::string help_hint(const Command& cmd) {
+  return fmt::format("run '{} --help' for usage", cmd.path());
+}
+
+// Maps a CLI11 parse failure to kubeadm-like words about the deepest command reached.
+int usage_error(const Command& cmd, const std::string& message) {
+  std::cerr << "error: " << message << "; " << help_hint(cmd) << "\n";
+  return kExitUsage;
+}
+
+}  // namespace
+
+int run(Command& root, const std::vector<std::string>& args) {
+  CLI::App app{root.short_help, root.name};
+  app.allow_windows_style_options(false);
+  std::vector<Built> all;
+  build(root, &app, all);
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  // The deepest command the words name, for error messages.
+  Built* selected = &all.front();
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    for (auto& b : all)
+      if (b.app->parsed()) selected = &b;
+    Command& cmd = *selected->cmd;
+    std::string what = e.what();
+    if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
+      // Either an unknown sub-command / phase, or an unknown flag.
+      std::vector<std::string> extras = selected->app->remaining();
+      std::string first = extras.empty() ? "" : extras.front();
+      if (!first.empty() && first[0] == '-') {
+        std::string flag = first.substr(0, first.find('='));
+        return usage_error(cmd, fmt::format("unknown flag {} for \"{}\"", flag, cmd.path()));
+      }
+      if (!cmd.children.empty())
+        return usage_error(cmd, fmt::format("unknown command \"{}\" for \"{}\"", first, cmd.path()));
+      return usage_error(cmd, fmt::format("\"{}\" takes no arguments, got \"{}\"", cmd.path(), first));
+    }
+    if (auto* ve = dynamic_cast<const CLI::ValidationError*>(&e)) {
+      std::string m = ve->what();
+      auto colon = m.find(": ");
+      if (m.rfind("--", 0) == 0 && colon != std::string::npos) m = m.substr(colon + 2);
+      return usage_error(cmd, m);
+    }
+    if (dynamic_cast<const CLI::ConversionError*>(&e)) {
+      return usage_error(cmd, what);
+    }
+    if (dynamic_cast<const CLI::ArgumentMismatch*>(&e)) {
+      return usage_error(cmd, fmt::format("flag needs an argument: {}", what));
+    }
+    return usage_error(cmd, what);
+  }
+  for (auto& b : all)
+    if (b.app->parsed()) selected = &b;
+  Command& cmd = *selected->cmd;
+  if (selected->help || !cmd.run) {
+    std::cout << render_help(cmd);
+    return kExitOK;
+  }
+  for (const Command* c = &cmd; c; c = c->parent) {
+    for (const auto& f : c->flags) {
+      if (!f.deprecated.empty() && f.option && f.option->count() > 0)
+        std::cerr << fmt::format("Flag --{} has been deprecated, {}\n", f.name, f.deprecated);
+    }
+  }
+  auto& pos = selected->positionals;
+  if (static_cast<int>(pos.size()) < cmd.min_args ||
+      (cmd.max_args >= 0 && static_cast<int>(pos.size()) > cmd.max_args)) {
+    std::string expected =
+        cmd.min_args == cmd.max_args
+            ? fmt::format("exactly {}", cmd.min_args)
+            : cmd.max_args < 0 ? fmt::format("at least {}", cmd.min_args)
+                               : fmt::format("{} to {}", cmd.min_args, cmd.max_args);
+    return usage_error(cmd, fmt::format("\"{}\" accepts {} argument(s), received {}", cmd.path(),
+                                        expected, pos.size()));
+  }
+  Invocation inv(cmd, pos);
+  try {
+    for (const Command* c = &cmd; c; c = c->parent) {
+      if (c->persistent_pre_run) {
+        c->persistent_pre_run(inv);
+        break;
+      }
+    }
+    return cmd.run(inv);
+  } catch (const Error& e) {
+    std::cerr << "error: " << e.render() << "\n";
+    log::v(5, "error exit code {}", e.exit_code());
+    return e.exit_code();
+  }
+}
+
+}  // namespace kadm::cli

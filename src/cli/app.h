@@ -1,0 +1,15 @@
+// Parses a command line against the command tree (with CLI11) and runs the chosen command.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+
+namespace kadm::cli {
+
+// Returns the process exit code. Usage errors print one line naming the problem and the help
+// command; kadm::Error from a command prints its rendering.
+int run(Command& root, const std::vector<std::string>& args);
+
+}  // namespace kadm::cli

@@ -1,0 +1,32 @@
+// kadm's command tree: the same commands, phases and flags as upstream kubeadm.
+#pragma once
+
+#include <memory>
+
+#include "cli/command.h"
+
+namespace kadm::cli {
+
+// Options every command accepts (kubeadm's persistent flags).
+struct GlobalOptions {
+  int verbosity = 0;
+  std::string rootfs;
+  std::string log_file;
+  bool add_dir_header = false;
+  bool skip_headers = false;
+  bool skip_log_headers = false;
+  bool one_output = false;
+  int log_file_max_size = 1800;
+};
+GlobalOptions& globals();
+
+std::unique_ptr<Command> make_root();
+
+// Each command group registers itself on the root.
+void add_version_command(Command& root);
+void add_completion_command(Command& root);
+void add_config_commands(Command& root);
+void add_token_commands(Command& root);
+void add_certs_commands(Command& root);
+
+}  // namespace kadm::cli

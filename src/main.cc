@@ -1,0 +1,21 @@
+// kadm: a kubeadm-compatible Kubernetes cluster bootstrapper.
+#include <unistd.h>
+
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/app.h"
+#include "cli/root.h"
+#include "util/log.h"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto root = kadm::cli::make_root();
+  // Verbosity must be known before any command logs; CLI11 sets it during parsing, which runs
+  // before the command, so install it through the flag's storage below.
+  int rc = kadm::cli::run(*root, args);
+  std::cout.flush();
+  return rc;
+}
