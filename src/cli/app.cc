@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <deque>
 #include <iostream>
 
 #include "cli/help.h"
@@ -67,7 +68,7 @@ void bind_flag(CLI::App* app, Flag& f) {
   f.option = std::visit(Binder{app, f, names}, f.target);
 }
 
-void build(Command& cmd, CLI::App* app, std::vector<Built>& all) {
+void build(Command& cmd, CLI::App* app, std::deque<Built>& all) {
   all.push_back(Built{&cmd, app, false, {}});
   size_t index = all.size() - 1;
   app->set_help_flag();  // help is ours, rendered cobra-style
@@ -98,7 +99,7 @@ int usage_error(const Command& cmd, const std::string& message) {
 int run(Command& root, const std::vector<std::string>& args) {
   CLI::App app{root.short_help, root.name};
   app.allow_windows_style_options(false);
-  std::vector<Built> all;
+  std::deque<Built> all;  // stable addresses: CLI11 keeps pointers into each element
   build(root, &app, all);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
@@ -113,8 +114,12 @@ int run(Command& root, const std::vector<std::string>& args) {
     std::string what = e.what();
     if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
       // Either an unknown sub-command / phase, or an unknown flag.
-      std::vector<std::string> extras = selected->app->remaining();
-      std::string first = extras.empty() ? "" : extras.front();
+      // "The following argument(s) was/were not expected: a b" – take the first word.
+      std::string first;
+      if (auto colon = what.find(": "); colon != std::string::npos) {
+        first = what.substr(colon + 2);
+        first = first.substr(0, first.find(' '));
+      }
       if (!first.empty() && first[0] == '-') {
         std::string flag = first.substr(0, first.find('='));
         return usage_error(cmd, fmt::format("unknown flag {} for \"{}\"", flag, cmd.path()));

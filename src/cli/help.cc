@@ -36,13 +36,14 @@ std::string flag_usages(std::vector<const Flag*> flags) {
   }
   std::string out;
   for (auto& [left, usage] : rows) {
-    std::string indent(width + 2, ' ');
+    // pflag counts a NUL separator into the column width, hence three spaces after the longest.
+    std::string indent(width + 3, ' ');
     std::string u;
     for (char c : usage) {
       u += c;
       if (c == '\n') u += indent;
     }
-    out += left + std::string(width - left.size() + 2, ' ') + u + "\n";
+    out += left + std::string(width - left.size() + 3, ' ') + u + "\n";
   }
   return out;
 }

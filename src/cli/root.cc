@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "phases/init/data.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -69,6 +70,7 @@ Example usage:
 
   add_completion_command(*root);
   add_config_commands(*root);
+  phases::add_init_command(*root);
   add_certs_commands(*root);
   add_token_commands(*root);
   add_version_command(*root);

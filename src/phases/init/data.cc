@@ -1,0 +1,132 @@
+#include "phases/init/data.h"
+
+#include <fmt/format.h>
+#include <stdlib.h>
+
+#include <algorithm>
+
+#include "api/defaults.h"
+#include "api/validate.h"
+#include "cli/config_flags.h"
+#include "host/fs.h"
+#include "util/error.h"
+#include "util/log.h"
+
+namespace kadm::phases {
+
+InitOptions& init_options() {
+  static InitOptions o;
+  return o;
+}
+
+namespace {
+
+// Flags that may accompany --config (upstream ValidateMixedArguments).
+const std::vector<std::string> kAllowedWithConfig = {
+    "config", "ignore-preflight-errors", "dry-run", "kubeconfig", "kubeconfig-dir", "node-name",
+    "patches", "experimental-patches", "upload-certs", "certificate-key", "output", "csr-dir",
+    "csr-only"};
+
+// Applies the flags that describe the configuration (only when there is no --config).
+void apply_config_flags(const cli::Invocation& inv, const InitOptions& o, api::ConfigSet& set) {
+  auto& i = *set.init;
+  auto& c = *set.cluster;
+  auto changed = [&](const char* f) { return inv.changed(f); };
+  if (changed("apiserver-advertise-address")) i.local_api_endpoint.advertise_address = o.advertise_address;
+  if (changed("apiserver-bind-port")) i.local_api_endpoint.bind_port = o.bind_port;
+  if (changed("apiserver-cert-extra-sans")) c.api_server.cert_sans = o.cert_extra_sans;
+  if (changed("control-plane-endpoint")) c.control_plane_endpoint = o.control_plane_endpoint;
+  if (changed("service-cidr")) c.networking.service_subnet = o.service_cidr;
+  if (changed("service-dns-domain")) c.networking.dns_domain = o.service_dns_domain;
+  if (changed("pod-network-cidr")) c.networking.pod_subnet = o.pod_network_cidr;
+  if (changed("kubernetes-version")) c.kubernetes_version = o.kubernetes_version;
+  if (changed("image-repository")) c.image_repository = o.image_repository;
+  if (changed("cert-dir")) c.certificates_dir = o.cert_dir;
+  if (changed("cri-socket")) i.node_registration.cri_socket = o.cri_socket;
+  if (changed("feature-gates"))
+    for (auto& [k, v] : cli::parse_feature_gates(o.feature_gates)) c.feature_gates[k] = v;
+  if (changed("token") || changed("token-ttl")) {
+    api::BootstrapToken t;
+    t.token = o.token;
+    t.ttl = o.token_ttl;
+    t.description = api::kDefaultTokenDescriptionInit;
+    i.bootstrap_tokens = {t};
+  }
+  if (changed("skip-phases")) i.skip_phases = o.skip_phases;
+}
+
+}  // namespace
+
+InitData::InitData(const cli::Invocation& inv) {
+  const InitOptions& o = init_options();
+  cli::check_config_mixing(inv, kAllowedWithConfig);
+  if (!o.config_path.empty()) {
+    config = cli::load_config_or_throw(o.config_path);
+    if (config.join && !config.init && !config.cluster) {
+      throw Error(fmt::format("{} holds a JoinConfiguration only", o.config_path),
+                  "kadm init needs an InitConfiguration and/or ClusterConfiguration; use kadm join for "
+                  "this file",
+                  kExitConfig);
+    }
+  }
+  if (!config.init) config.init = api::InitConfiguration{};
+  if (!config.cluster) config.cluster = api::ClusterConfiguration{};
+  apply_config_flags(inv, o, config);
+  // Flags allowed together with --config override the file.
+  if (inv.changed("node-name")) config.init->node_registration.name = o.node_name;
+  if (inv.changed("certificate-key")) config.init->certificate_key = o.certificate_key;
+  if (inv.changed("dry-run") && o.dry_run) config.init->dry_run = true;
+  std::string patches = !o.patches.empty() ? o.patches : o.experimental_patches;
+  if (!patches.empty()) config.init->patches = api::Patches{patches};
+
+  // A default token made by init carries upstream's description.
+  if (config.init->bootstrap_tokens.empty()) {
+    api::BootstrapToken t;
+    t.description = api::kDefaultTokenDescriptionInit;
+    config.init->bootstrap_tokens.push_back(t);
+  }
+  api::check_valid(config);  // what the user wrote, with their line numbers
+  api::set_defaults(config);
+  api::set_dynamic_defaults(config, api::real_host_facts());
+  api::check_valid(config);  // and what defaulting derived from it
+
+  release_ = &versions::release_for(version());
+  dry_run = config.init->dry_run;
+  for (auto e : o.ignore_preflight_errors) {
+    std::transform(e.begin(), e.end(), e.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    ignore_preflight_errors.insert(e);
+  }
+  for (auto e : config.init->node_registration.ignore_preflight_errors) {
+    std::transform(e.begin(), e.end(), e.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    ignore_preflight_errors.insert(e);
+  }
+  if (ignore_preflight_errors.count("all") && ignore_preflight_errors.size() > 1) {
+    throw Error("don't specify individual checks if 'all' is used",
+                "use either --ignore-preflight-errors=all or a list of check names", kExitUsage);
+  }
+
+  cert_dir = config.cluster->certificates_dir;
+  kubeconfig_dir = o.kubeconfig_dir;
+  manifest_dir = kubeconfig_dir + "/manifests";
+  kubelet_dir = "/var/lib/kubelet";
+  if (config.init->patches) patches_dir = config.init->patches->directory;
+  if (dry_run) {
+    // Upstream writes into /etc/kubernetes/tmp; kadm uses TMPDIR so that a dry run works without
+    // root and never touches /etc/kubernetes.
+    const char* tmp = getenv("TMPDIR");
+    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/kadm-init-dryrun-XXXXXX";
+    if (!mkdtemp(tmpl.data())) throw Error("cannot create a temporary directory for --dry-run in " + tmpl);
+    dry_run_dir = tmpl;
+    cert_dir = dry_run_dir + "/pki";
+    kubeconfig_dir = dry_run_dir;
+    manifest_dir = dry_run_dir + "/manifests";
+    kubelet_dir = dry_run_dir + "/kubelet";
+    log::progress("[dryrun] Writing files to {} instead of the real paths", dry_run_dir);
+  }
+}
+
+versions::Version InitData::version() const {
+  return versions::resolve_version(config.cluster->kubernetes_version);
+}
+
+}  // namespace kadm::phases

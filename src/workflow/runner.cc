@@ -1,0 +1,145 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "util/error.h"
+#include "util/log.h"
+#include "workflow/phase.h"
+
+namespace kadm::workflow {
+namespace {
+
+bool skipped(const std::string& path, const std::vector<std::string>& skip) {
+  for (const auto& s : skip) {
+    if (s == path) return true;
+    // Skipping a parent skips its children.
+    if (path.size() > s.size() && path.compare(0, s.size(), s) == 0 && path[s.size()] == '/') return true;
+  }
+  return false;
+}
+
+void run_phase(const Phase& p, const std::string& path, Context& ctx, const std::vector<std::string>& skip) {
+  if (skipped(path, skip)) {
+    log::v(1, "[{}] skipping phase (--skip-phases)", path);
+    return;
+  }
+  if (p.run_if && !p.run_if(ctx)) return;
+  auto start = std::chrono::steady_clock::now();
+  if (p.run) p.run(ctx);
+  for (const auto& child : p.children) run_phase(child, path + "/" + child.name, ctx, skip);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  log::v(1, "[phase timing] {} took {}ms", path, ms.count());
+}
+
+void collect_paths(const Phase& p, const std::string& prefix, std::vector<std::string>& out) {
+  std::string path = prefix.empty() ? p.name : prefix + "/" + p.name;
+  out.push_back(path);
+  for (const auto& c : p.children) collect_paths(c, path, out);
+}
+
+// "preflight                    Run pre-flight checks" lines of the help text.
+void phase_help_lines(const Phase& p, int depth, std::string& out) {
+  if (p.hidden) return;
+  std::string name = depth == 0 ? p.name : std::string(static_cast<size_t>(depth - 1) * 2, ' ') + "  /" + p.name;
+  std::string pad = name.size() < 29 ? std::string(29 - name.size(), ' ') : " ";
+  out += name + pad + p.short_help + "\n";
+  for (const auto& c : p.children) phase_help_lines(c, depth + 1, out);
+}
+
+const cli::Flag* find_flag_up(const cli::Command& cmd, const std::string& name) {
+  for (const cli::Command* c = &cmd; c; c = c->parent)
+    if (const auto* f = c->find_flag(name)) return f;
+  return nullptr;
+}
+
+void add_phase_command(cli::Command& parent, const cli::Command& owner, const Phase& p,
+                       std::shared_ptr<Workflow> wf, std::vector<const Phase*> chain) {
+  chain.push_back(&p);
+  auto& cmd = parent.add(p.name, p.short_help);
+  cmd.long_help = p.long_help.empty() ? p.short_help : p.long_help;
+  cmd.example = p.example;
+  cmd.hidden = p.hidden;
+  // Inherit the flags the phase declares, bound to the same storage as the owner command's.
+  std::vector<std::string> wanted = p.inherit_flags;
+  if (p.with_all)
+    for (const auto& c : p.children)
+      wanted.insert(wanted.end(), c.inherit_flags.begin(), c.inherit_flags.end());
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  for (const auto& name : wanted) {
+    const cli::Flag* f = find_flag_up(owner, name);
+    if (!f) throw Error(fmt::format("internal: phase {} inherits unknown flag --{}", p.name, name));
+    cli::Flag copy = *f;
+    copy.option = nullptr;
+    cmd.flag(copy);
+  }
+  for (const auto& f : p.local_flags) cmd.flag(f);
+
+  if (p.children.empty()) {
+    cmd.run = [wf, chain](cli::Invocation& inv) {
+      Context ctx(inv, wf->factory);
+      for (const Phase* ph : chain)
+        if (ph->run_if && !ph->run_if(ctx)) return 0;
+      chain.back()->run(ctx);
+      return 0;
+    };
+    return;
+  }
+  cmd.long_help += "\n\nThis command is not meant to be run on its own. See list of available subcommands.";
+  if (p.with_all) {
+    auto& all = cmd.add("all", "Run all " + p.name + " phases");
+    for (const auto& f : cmd.flags) {
+      cli::Flag copy = f;
+      copy.option = nullptr;
+      all.flag(copy);
+    }
+    all.run = [wf, chain](cli::Invocation& inv) {
+      Context ctx(inv, wf->factory);
+      const Phase& group = *chain.back();
+      if (group.run) group.run(ctx);
+      for (const auto& c : group.children) {
+        if (c.run_if && !c.run_if(ctx)) continue;
+        if (c.run) c.run(ctx);
+      }
+      return 0;
+    };
+  }
+  for (const auto& c : p.children) add_phase_command(cmd, owner, c, wf, chain);
+}
+
+}  // namespace
+
+std::vector<std::string> phase_paths(const Workflow& wf) {
+  std::vector<std::string> out;
+  for (const auto& p : wf.phases) collect_paths(p, "", out);
+  return out;
+}
+
+void run_all(const Workflow& wf, Context& ctx, const std::vector<std::string>& skip) {
+  auto known = phase_paths(wf);
+  for (const auto& s : skip) {
+    if (std::find(known.begin(), known.end(), s) == known.end()) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      throw Error(fmt::format("unknown phase \"{}\" in --skip-phases", s),
+                  fmt::format("phases are: {}", list), kExitUsage);
+    }
+  }
+  for (const auto& p : wf.phases) run_phase(p, p.name, ctx, skip);
+}
+
+void attach(cli::Command& cmd, std::shared_ptr<Workflow> wf, std::vector<std::string>* /*skip_phases*/) {
+  auto shared = wf;
+  std::string verb = cmd.name;
+  cmd.extra_help = [shared, verb]() {
+    std::string out = fmt::format("The \"{}\" command executes the following phases:\n```\n", verb);
+    for (const auto& p : shared->phases) phase_help_lines(p, 0, out);
+    out += "```\n\n";
+    return out;
+  };
+  auto& phase = cmd.add("phase", fmt::format("Use this command to invoke single phase of the {} workflow", verb));
+  phase.long_help = phase.short_help;
+  for (const auto& p : wf->phases) add_phase_command(phase, cmd, p, wf, {});
+}
+
+}  // namespace kadm::workflow
