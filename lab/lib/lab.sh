@@ -417,6 +417,18 @@ pids_in_ns() {
   return 0
 }
 
+# wait_reaped CGROUP: killed daemons were re-parented to PID 1 (containerd shims daemonise, the
+# holders outlive `lab up`), so they stay zombies until PID 1 reaps them; wait for that, so that
+# nothing of the lab shows in `ps` once `lab down` returns.
+wait_reaped() {
+  local i
+  for i in $(seq 100); do
+    grep -qs -e ":/$1/" -e ":/$1\$" /proc/[0-9]*/cgroup || return 0
+    sleep 0.1
+  done
+  warn "processes of $1 still not reaped by PID 1 after 10 s"
+}
+
 # end_cgroup CGROUP [HOLDER_PID]: kill everything of a node/switch (by PID, found by cgroup and
 # namespace) until nothing is left, then remove its cgroup dirs in every hierarchy, including
 # the cgroup2 mirror runc creates in the hybrid "unified" hierarchy.
@@ -424,11 +436,14 @@ end_cgroup() {
   local cg=$1 holder=${2:-} i pids h
   for i in $(seq 50); do
     # shellcheck disable=SC2207 # PIDs are plain numbers
-    pids=($(pids_in_cgroup "$cg") $([ -n "$holder" ] && pids_in_ns "$holder"))
+    pids=($(pids_in_cgroup "$cg"))
+    # shellcheck disable=SC2207
+    [ -z "$holder" ] || pids+=($(pids_in_ns "$holder"))
     [ ${#pids[@]} -eq 0 ] && break
     kill_pids KILL "${pids[@]}"
     sleep 0.2
   done
+  wait_reaped "$cg"
   for i in $(seq 25); do
     local left=0
     for h in $(cgroup_v1_dirs) $(cgroup_v2_dir); do
@@ -509,5 +524,5 @@ lab_down() {
   rm -f "$LAB_STATE/switch.pid" "$LAB_STATE/switch.ready" "$LAB_STATE/node-count" "$LAB_STATE/join-command"
   rmdir "$LAB_STATE/nodes" 2>/dev/null || true
   [ -d "$KADM_LAB_RUN" ] && with_host_lock host_release
-  log "lab $LAB_NAME down in $(fmt_secs $(($(now_ms) - t0))) (logs kept in $LAB_LOGS)"
+  log "lab $LAB_NAME down in $(fmt_secs $(($(now_ms) - t0)))"
 }

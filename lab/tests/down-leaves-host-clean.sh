@@ -37,7 +37,7 @@ snapshot() {
   echo "## mounts"
   awk '{ print $1, $2, $3 }' /proc/mounts | sort
   echo "## iptables"
-  { iptables-save; ip6tables-save; } 2>/dev/null | grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//'
+  { iptables-save; ip6tables-save; } 2>/dev/null | sed -E '/^#/d; s/\[[0-9]+:[0-9]+\]//'
   echo "## lab processes"
   lab_processes
   echo "## lab cgroups"
@@ -69,7 +69,8 @@ sleep 1
 # The detectors see the running lab (so a clean result below means something).
 [ -n "$(lab_processes)" ] || fail "no lab process visible while the lab runs: the process check is blind"
 [ -n "$(lab_cgroups)" ] || fail "no lab cgroup visible while the lab runs: the cgroup check is blind"
-on node2 iptables-save | grep -q KUBE-SERVICES || fail "no kube-proxy rules in node2's netns"
+rules=$(on node2 iptables-save)
+grep -q KUBE-SERVICES <<<"$rules" || fail "no kube-proxy rules in node2's netns"
 
 say "lab down"
 "$LAB" down
