@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <regex>
+
+#include "util/strings.h"
 #include <set>
 
 #include "api/bootstrap_token.h"
@@ -270,7 +272,7 @@ void check_cluster(Collector& c, const ClusterConfiguration& cc) {
     for (size_t i = 0; i < x.endpoints.size(); ++i) {
       std::smatch m;
       std::string p = fmt::format("etcd.external.endpoints[{}]", i);
-      if (!std::regex_match(x.endpoints[i], m, url)) {
+      if (!bounded_match(x.endpoints[i], url, 512, &m)) {
         c.error(K, p, fmt::format("\"{}\": the URL without scheme is not allowed", x.endpoints[i]),
                 "write https://host:2379");
       } else if (certs && m[1] != "https") {
@@ -348,7 +350,7 @@ void check_init(Collector& c, const InitConfiguration& i) {
     if (!t.expires.empty()) {
       static const std::regex rfc3339(
           R"(^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$)");
-      if (!std::regex_match(t.expires, rfc3339))
+      if (!bounded_match(t.expires, rfc3339))
         c.error(K, p + ".expires", fmt::format("\"{}\" is not an RFC 3339 time", t.expires),
                 "e.g. 2030-01-02T15:04:05Z");
     }
@@ -448,19 +450,92 @@ void check_reset(Collector& c, const ResetConfiguration& r) {
 
 }  // namespace
 
+namespace {
+bool lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+// [a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*
+bool dns1123_subdomain(const std::string& v) {
+  if (v.empty()) return false;
+  size_t start = 0;
+  while (true) {
+    size_t dot = v.find('.', start);
+    size_t end = dot == std::string::npos ? v.size() : dot;
+    if (end == start || !lower_alnum(v[start]) || !lower_alnum(v[end - 1])) return false;
+    for (size_t i = start; i < end; ++i)
+      if (!lower_alnum(v[i]) && v[i] != '-') return false;
+    if (dot == std::string::npos) return true;
+    start = dot + 1;
+  }
+}
+
+// A docker reference without name and tag: [domain[:port]/]path, the forms kubeadm accepts for
+// imageRepository.
+bool image_repository(const std::string& v) {
+  if (v.empty() || v.size() > 255) return false;
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    size_t slash = v.find('/', start);
+    parts.push_back(v.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  size_t first = 0;
+  // The first component is a domain when it has a dot or a port or is "localhost", or when it is
+  // the only one (a bare registry host such as "registry.k8s.io").
+  const std::string& head = parts[0];
+  bool domain = parts.size() == 1 || head.find('.') != std::string::npos ||
+                head.find(':') != std::string::npos || head == "localhost" ||
+                std::any_of(head.begin(), head.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  if (domain) {
+    std::string host = head, port;
+    if (auto colon = head.find(':'); colon != std::string::npos) {
+      host = head.substr(0, colon);
+      port = head.substr(colon + 1);
+      if (port.empty() || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return false;
+    }
+    size_t label_start = 0;
+    while (true) {
+      size_t dot = host.find('.', label_start);
+      size_t end = dot == std::string::npos ? host.size() : dot;
+      if (end == label_start || !alnum(host[label_start]) || !alnum(host[end - 1])) return false;
+      for (size_t i = label_start; i < end; ++i)
+        if (!alnum(host[i]) && host[i] != '-') return false;
+      if (dot == std::string::npos) break;
+      label_start = dot + 1;
+    }
+    first = 1;
+  }
+  for (size_t p = first; p < parts.size(); ++p) {
+    // [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*
+    const std::string& c = parts[p];
+    if (c.empty() || !lower_alnum(c.front()) || !lower_alnum(c.back())) return false;
+    for (size_t i = 0; i < c.size(); ++i) {
+      if (lower_alnum(c[i]) || c[i] == '-') continue;
+      if (c[i] == '.' && lower_alnum(c[i + 1])) continue;
+      if (c[i] == '_' && (lower_alnum(c[i + 1]) || (c[i + 1] == '_' && lower_alnum(c[i + 2])))) {
+        if (c[i + 1] == '_') ++i;
+        continue;
+      }
+      return false;
+    }
+  }
+  return true;
+}
+}  // namespace
+
 std::string check_dns1123_subdomain(const std::string& value) {
-  static const std::regex re(R"(^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$)");
   if (value.size() > 253) return "must be no more than 253 characters";
-  if (!std::regex_match(value, re))
+  if (!dns1123_subdomain(value))
     return "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' "
            "or '.', and must start and end with an alphanumeric character (e.g. 'example.com')";
   return "";
 }
 
 std::string check_image_repository(const std::string& value) {
-  static const std::regex re(
-      R"(^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?(?:/[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*)*)$)");
-  if (!std::regex_match(value, re)) return "invalid image repository format";
+  if (!image_repository(value)) return "invalid image repository format";
   return "";
 }
 

@@ -68,18 +68,49 @@ void bind_flag(CLI::App* app, Flag& f) {
   f.option = std::visit(Binder{app, f, names}, f.target);
 }
 
-void build(Command& cmd, CLI::App* app, std::deque<Built>& all) {
+// The commands the words on the command line name, root first. Only this chain is handed to CLI11:
+// building every command's options would cost more than most commands take to run.
+std::vector<Command*> select_path(Command& root, const std::vector<std::string>& args) {
+  std::vector<Command*> path = {&root};
+  auto takes_value = [&](const std::string& arg) {
+    if (arg.find('=') != std::string::npos) return false;
+    std::string name = arg.rfind("--", 0) == 0 ? arg.substr(2) : arg.substr(1);
+    for (auto it = path.rbegin(); it != path.rend(); ++it) {
+      for (const auto& f : (*it)->flags) {
+        bool match = name.size() == 1 ? (f.shorthand == name[0] || f.name == name) : f.name == name;
+        if (match) return !std::holds_alternative<bool*>(f.target);
+      }
+    }
+    return false;
+  };
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") break;
+    if (a.size() > 1 && a[0] == '-') {
+      if (takes_value(a)) ++i;
+      continue;
+    }
+    const Command* child = path.back()->find_child(a);
+    if (!child) break;  // a positional argument, or an unknown command CLI11 will report
+    path.push_back(const_cast<Command*>(child));
+  }
+  return path;
+}
+
+void build(Command& cmd, CLI::App* app, std::deque<Built>& all, const std::vector<Command*>& path,
+           size_t depth) {
   all.push_back(Built{&cmd, app, false, {}});
   size_t index = all.size() - 1;
   app->set_help_flag();  // help is ours, rendered cobra-style
   app->add_flag("-h,--help", all[index].help, "help");
   for (auto& f : cmd.flags) bind_flag(app, f);
   if (cmd.max_args != 0) app->add_option("args", all[index].positionals, "arguments");
-  for (auto& child : cmd.children) {
-    CLI::App* sub = app->add_subcommand(child->name, child->short_help);
-    for (const auto& alias : child->aliases) sub->alias(alias);
+  if (depth + 1 < path.size()) {
+    Command& child = *path[depth + 1];
+    CLI::App* sub = app->add_subcommand(child.name, child.short_help);
+    for (const auto& alias : child.aliases) sub->alias(alias);
     sub->fallthrough();  // global flags may follow sub-commands, as with cobra
-    build(*child, sub, all);
+    build(child, sub, all, path, depth + 1);
   }
   app->require_subcommand(0, 1);
 }
@@ -100,7 +131,7 @@ int run(Command& root, const std::vector<std::string>& args) {
   CLI::App app{root.short_help, root.name};
   app.allow_windows_style_options(false);
   std::deque<Built> all;  // stable addresses: CLI11 keeps pointers into each element
-  build(root, &app, all);
+  build(root, &app, all, select_path(root, args), 0);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   // The deepest command the words name, for error messages.

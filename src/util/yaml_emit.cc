@@ -4,7 +4,6 @@
 #include <array>
 #include <charconv>
 #include <cmath>
-#include <regex>
 #include <string_view>
 
 namespace kadm::yaml {
@@ -38,20 +37,77 @@ bool parses_as_int(std::string s) {
   return true;
 }
 
+// Hand-written matchers: std::regex construction alone would cost more than the whole command.
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
 bool parses_as_float(const std::string& s) {
-  static const std::regex re(R"(^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$)");
-  return std::regex_match(s, re);
+  size_t i = 0, n = s.size();
+  if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+  size_t int_digits = 0, frac_digits = 0;
+  while (i < n && is_digit(s[i])) ++i, ++int_digits;
+  if (i < n && s[i] == '.') {
+    ++i;
+    while (i < n && is_digit(s[i])) ++i, ++frac_digits;
+  }
+  if (int_digits == 0 && frac_digits == 0) return false;
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    size_t exp_digits = 0;
+    while (i < n && is_digit(s[i])) ++i, ++exp_digits;
+    if (exp_digits == 0) return false;
+  }
+  return i == n;
 }
 
+// [-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?
 bool is_base60_float(const std::string& s) {
-  static const std::regex re(R"(^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$)");
-  return std::regex_match(s, re);
+  size_t i = 0, n = s.size();
+  if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+  if (i >= n || !is_digit(s[i])) return false;
+  while (i < n && (is_digit(s[i]) || s[i] == '_')) ++i;
+  int groups = 0;
+  while (i < n && s[i] == ':') {
+    ++i;
+    size_t d = 0;
+    while (i < n && is_digit(s[i]) && d < 2) ++i, ++d;
+    if (d == 0 || (d == 2 && s[i - 2] > '5')) return false;
+    ++groups;
+  }
+  if (groups == 0) return false;
+  if (i < n && s[i] == '.') {
+    ++i;
+    while (i < n && (is_digit(s[i]) || s[i] == '_')) ++i;
+  }
+  return i == n;
 }
 
+// YYYY-M-D, optionally followed by [Tt ]h:m:s[.frac][Z|±hh:mm] (go-yaml's timestamp forms).
 bool is_timestamp(const std::string& s) {
-  static const std::regex re(
-      R"(^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]*)?(Z|[-+][0-9]{2}:[0-9]{2})?)?$)");
-  return std::regex_match(s, re);
+  size_t i = 0, n = s.size();
+  auto digits = [&](size_t min, size_t max) {
+    size_t d = 0;
+    while (i < n && is_digit(s[i]) && d < max) ++i, ++d;
+    return d >= min;
+  };
+  if (!digits(4, 4) || i >= n || s[i++] != '-' || !digits(1, 2) || i >= n || s[i++] != '-' ||
+      !digits(1, 2))
+    return false;
+  if (i == n) return true;
+  if (s[i] != 'T' && s[i] != 't' && s[i] != ' ') return false;
+  ++i;
+  if (!digits(1, 2) || i >= n || s[i++] != ':' || !digits(1, 2) || i >= n || s[i++] != ':' ||
+      !digits(1, 2))
+    return false;
+  if (i < n && s[i] == '.') {
+    ++i;
+    digits(0, 64);
+  }
+  if (i < n && s[i] == 'Z') ++i;
+  else if (i < n && (s[i] == '+' || s[i] == '-')) {
+    ++i;
+    if (!digits(2, 2) || i >= n || s[i++] != ':' || !digits(2, 2)) return false;
+  }
+  return i == n;
 }
 
 struct ScalarAnalysis {

@@ -6,6 +6,8 @@
 
 #include <regex>
 
+#include "util/strings.h"
+
 #include "util/error.h"
 
 namespace kadm::versions {
@@ -166,7 +168,7 @@ Version resolve_version(const std::string& text) {
   // Labels as dl.k8s.io names them; kadm resolves them from its table instead of the internet.
   static const std::regex label(R"(^(stable|latest)(?:-([0-9]+)(?:\.([0-9]+))?)?$)");
   std::smatch m;
-  if (std::regex_match(text, m, label)) {
+  if (bounded_match(text, label, 512, &m)) {
     if (m[2].matched && std::stoi(m[2]) != kMajor) {
       throw Error(fmt::format("version label \"{}\" names major version {}", text, m[2].str()),
                   fmt::format("kadm supports {}", supported_range()), kExitConfig);
