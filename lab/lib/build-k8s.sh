@@ -63,10 +63,15 @@ install_binaries() {
 
 # lab-crictl: our own small CRI client (lab/helpers/lab-crictl), built in the k8s tree's GOPATH
 # so it uses kubelet's CRI client package (module mode fails on the vendored tree).
+crictl_stamp() { echo "$(files_sha "$LAB_DIR/helpers/lab-crictl/main.go") $K8S_STAMP"; }
+
+crictl_ok() {
+  [ -x "$K8S_BIN/crictl" ] && [ "$(cat "$K8S_BIN/.crictl-stamp" 2>/dev/null)" = "$(crictl_stamp)" ]
+}
+
 build_crictl() {
   local main=$LAB_DIR/helpers/lab-crictl/main.go stamp
-  stamp="$(files_sha "$main") $K8S_STAMP"
-  [ -x "$K8S_BIN/crictl" ] && [ "$(cat "$K8S_BIN/.crictl-stamp" 2>/dev/null)" = "$stamp" ] && return 0
+  stamp=$(crictl_stamp)
   mkdir -p "$SRC/cmd/lab-crictl"
   cp "$main" "$SRC/cmd/lab-crictl/main.go"
   local gopath=$SRC/_output/local/go
@@ -117,7 +122,7 @@ main() {
     fix_reflect2
     with_progress "$K8S_CACHE/build.log" "re-preparing Kubernetes $K8S_VERSION source tree" make_k8s
   fi
-  with_progress "$K8S_CACHE/crictl-build.log" "building lab crictl" build_crictl
+  crictl_ok || with_progress "$K8S_CACHE/crictl-build.log" "building lab crictl" build_crictl
   build_pause
   smoke_test
   log "binaries ready: $K8S_BIN"

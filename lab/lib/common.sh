@@ -42,11 +42,11 @@ with_progress() {
   "$@" >"$logfile" 2>&1 &
   pid=$!
   while kill -0 "$pid" 2>/dev/null; do
-    sleep 1
+    sleep 0.2
     tick=$((tick + 1))
     if [ -t 2 ]; then
-      printf '\r[lab] %s ... %s ' "$msg" "$(fmt_secs $(($(now_ms) - t0)))" >&2
-    elif [ $((tick % 15)) -eq 0 ]; then
+      [ $((tick % 5)) -eq 0 ] && printf '\r[lab] %s ... %s ' "$msg" "$(fmt_secs $(($(now_ms) - t0)))" >&2
+    elif [ $((tick % 75)) -eq 0 ]; then
       printf '[lab] %s ... %s\n' "$msg" "$(fmt_secs $(($(now_ms) - t0)))" >&2
     fi
   done

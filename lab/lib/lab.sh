@@ -374,6 +374,7 @@ node_up() {
   fi
   t0=$(now_ms)
   node_down "$node" >/dev/null 2>&1 || true # leftovers of a node that died
+  rm -rf "${LAB_LOGS:?}/$node" # logs of an earlier node of that name
   mkdir -p "$nd" "$LAB_LOGS/$node"
   node_make_dirs "$nd"
   write_hosts "$node" "$count"

@@ -42,19 +42,27 @@ snapshot() {
   lab_processes
   echo "## lab cgroups"
   lab_cgroups
-  if [ "$1" = alone ]; then
-    echo "## host dirs"
-    local d
-    for d in "${host_dirs[@]}"; do [ -e "$d" ] && echo "$d: $(find "$d" -mindepth 1 -maxdepth 1 | sort | tr '\n' ' ')"; done
-    echo "## sysctl"
-    cat /proc/sys/net/netfilter/nf_conntrack_max /sys/module/nf_conntrack/parameters/hashsize 2>/dev/null || true
-  fi
-  return 0
+  # Last, so that compare can drop it.
+  echo "## host dirs"
+  local d
+  for d in "${host_dirs[@]}"; do [ -e "$d" ] && echo "$d: $(find "$d" -mindepth 1 -maxdepth 1 | sort | tr '\n' ' ')"; done
+  echo "## sysctl"
+  cat /proc/sys/net/netfilter/nf_conntrack_max /sys/module/nf_conntrack/parameters/hashsize 2>/dev/null || true
 }
 
-mode=alone
-[ -z "$(others)" ] || mode=shared
-snapshot "$mode" >"/tmp/$KADM_LAB.before"
+# compare BEFORE AFTER: identical, except host dirs and sysctls while other labs run.
+compare() {
+  if [ -z "$(others)" ] && [ "$alone_before" = 1 ]; then
+    diff -u "$1" "$2"
+  else
+    say "note: other labs are running; host dirs and sysctls are not compared"
+    diff -u <(sed '/^## host dirs/,$d' "$1") <(sed '/^## host dirs/,$d' "$2")
+  fi
+}
+
+alone_before=0
+[ -n "$(others)" ] || alone_before=1
+snapshot >"/tmp/$KADM_LAB.before"
 
 say "lab up --nodes 2, kubeadm init + join, cluster ready"
 "$LAB" up --nodes 2
@@ -62,7 +70,7 @@ say "lab up --nodes 2, kubeadm init + join, cluster ready"
 "$LAB" join-upstream node2 >/dev/null 2>&1 || fail "kubeadm join failed"
 "$LAB" wait-ready --timeout 400 || fail "cluster not ready"
 # A long-running command started through `lab exec` must not survive `lab down` either.
-"$LAB" exec node2 -- sleep 3600 &
+"$LAB" exec node2 -- sleep 3600 >/dev/null 2>&1 &
 exec_pid=$!
 sleep 1
 
@@ -74,9 +82,8 @@ grep -q KUBE-SERVICES <<<"$rules" || fail "no kube-proxy rules in node2's netns"
 
 say "lab down"
 "$LAB" down
-[ -z "$(others)" ] || mode=shared
-snapshot "$mode" >"/tmp/$KADM_LAB.after"
-if ! diff -u "/tmp/$KADM_LAB.before" "/tmp/$KADM_LAB.after"; then
+snapshot >"/tmp/$KADM_LAB.after"
+if ! compare "/tmp/$KADM_LAB.before" "/tmp/$KADM_LAB.after"; then
   fail "the host differs after lab down (diff above; snapshots in /tmp/$KADM_LAB.before/.after)"
 fi
 for _ in $(seq 50); do kill -0 "$exec_pid" 2>/dev/null || break; sleep 0.1; done
@@ -86,8 +93,7 @@ wait "$exec_pid" 2>/dev/null || true
 
 say "lab down again"
 "$LAB" down || fail "second lab down failed"
-snapshot "$mode" >"/tmp/$KADM_LAB.again"
-diff -u "/tmp/$KADM_LAB.before" "/tmp/$KADM_LAB.again" || fail "the host differs after a second lab down"
+snapshot >"/tmp/$KADM_LAB.again"
+compare "/tmp/$KADM_LAB.before" "/tmp/$KADM_LAB.again" || fail "the host differs after a second lab down"
 rm -f "/tmp/$KADM_LAB".{before,after,again}
-[ "$mode" = alone ] || say "note: other labs were running; host dirs and sysctls were not compared"
 echo "PASS $TEST_NAME"
