@@ -195,15 +195,14 @@ node_alive() {
 node_enter() {
   local node=$1 pid cg
   shift
+  local envs=(PATH="$K8S_BIN:$LAB_DIR/node-bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    KADM_LAB_NODE_DIR="$(node_dir "$node")" KADM_LAB_NAME="$LAB_NAME")
   pid=$(node_holder_pid "$node")
   cg=$(node_cgroup "$node")
   pid_alive_in_cgroup "$pid" "$cg" || die "node $node of lab $LAB_NAME is not running (lab/lab --name $LAB_NAME up)"
   (
     echo "$BASHPID" >"$PIDS_CG/$cg/daemons/cgroup.procs"
-    exec nsenter -t "$pid" -m -u -n --wd="$PWD" -- env \
-      PATH="$K8S_BIN:$LAB_DIR/node-bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
-      KADM_LAB_NODE_DIR="$(node_dir "$node")" KADM_LAB_NAME="$LAB_NAME" KUBECONFIG="${KUBECONFIG:-}" \
-      "$@"
+    exec nsenter -t "$pid" -m -u -n --wd="$PWD" -- env "${envs[@]}" "$@"
   )
 }
 
