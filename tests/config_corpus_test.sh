@@ -6,7 +6,8 @@
 # good     every file in good/ (and the seed guide's file) validates, migrates to v1beta4 and to
 #          v1beta3, the migrated files validate, and migrating them again changes nothing.
 # bad      every file in bad/ fails `kadm config validate` with the exit code, message and
-#          position its header promises, in one short error report, without crashing.
+#          position its header promises, in one short error report, without crashing; so do a
+#          missing file and a directory given as --config.
 # lenient  the bad/ files whose problem is an unknown field load under `kadm config migrate`
 #          (lenient decoding, as `kadm init` uses): exit 0 and a warning naming the field at the
 #          same position.
@@ -229,6 +230,18 @@ check_bad_file() {
   finish "$name" "${f##*/}" "${problems[@]}"
 }
 
+# check_path NAME PATH EXPECT: `config validate --config PATH` for a PATH that is not a regular
+# file fails with exit 3 and EXPECT, naming PATH. NAME is the KNOWN_FAILURES key.
+check_path() {
+  local name=$1 path=$2 expect=$3
+  problems=()
+  run "$tmp/x" "$KADM" config validate --config "$path"
+  sane "config validate"
+  [ "$RC" -eq 3 ] || problems+=("exit $RC, want 3")
+  [[ $ERR == "error: $path: "*"$expect"* ]] || problems+=("stderr is not \"error: $path: ...$expect...\": $(short "$ERR")")
+  finish "$name (--config $path)" "$name" "${problems[@]}"
+}
+
 check_lenient_file() {
   local f=$1 name=$2
   local p=$tmp/l field at line
@@ -300,6 +313,8 @@ case $mode in
     mapfile -t files < <(fixtures "$FIX/bad")
     [ ${#files[@]} -ge 70 ] || { echo "FAIL: only ${#files[@]} files in $FIX/bad, want at least 70"; exit 1; }
     for f in "${files[@]}"; do check_bad_file "$f" "bad/${f##*/}"; done
+    check_path missing-file "$FIX/bad/no-such-file.yaml" "cannot read the configuration file"
+    check_path directory-as-config "$FIX/bad" "is a directory"
     ;;
   lenient)
     load_known "$FIX/bad"
