@@ -178,8 +178,14 @@ check_good_file() {
     if [ "$kubeadm_input" = 1 ] && ! has_line "$out" "apiVersion: kubeadm.k8s.io/$v$NL"; then
       problems+=("config migrate --api-version $v: printed no kubeadm.k8s.io/$v document")
     fi
-    if [ -n "$seed" ] && [[ $ERR != *"kubernetesVersion v1.13.1 is outside kadm's supported range"* ]]; then
-      problems+=("config migrate --api-version $v: no warning that v1.13.1 is outside kadm's range")
+    if [ -n "$seed" ]; then
+      [[ $ERR == *"kubernetesVersion v1.13.1 is outside kadm's supported range"* ]] ||
+        problems+=("config migrate --api-version $v: no warning that v1.13.1 is outside kadm's range")
+      # Its v1alpha2-style fields (api, *ExtraArgs) must arrive in their modern places.
+      for want in "advertiseAddress: 139.196.91.113" "runtime-config" "api/all=true" \
+        "horizontal-pod-autoscaler-sync-period" "imageRepository: registry.cn-hangzhou.aliyuncs.com/google_containers"; do
+        [[ $out == *"$want"* ]] || problems+=("config migrate --api-version $v: the output lacks \"$want\"")
+      done
     fi
     while IFS= read -r want; do
       [ -z "$want" ] && continue
