@@ -145,12 +145,25 @@ int run(Command& root, const std::vector<std::string>& args) {
     std::string what = e.what();
     if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
       // Either an unknown sub-command / phase, or an unknown flag.
-      // "The following argument(s) was/were not expected: a b" – take the first word.
-      std::string first;
+      // "The following argument(s) was/were not expected: a b". An unknown flag explains the
+      // stray words after it, so report a flag first.
+      std::vector<std::string> words;
       if (auto colon = what.find(": "); colon != std::string::npos) {
-        first = what.substr(colon + 2);
-        first = first.substr(0, first.find(' '));
+        std::string rest = what.substr(colon + 2);
+        for (size_t pos = 0; pos <= rest.size();) {
+          size_t sp = rest.find(' ', pos);
+          std::string w = rest.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos);
+          if (!w.empty()) words.push_back(w);
+          if (sp == std::string::npos) break;
+          pos = sp + 1;
+        }
       }
+      std::string first = words.empty() ? "" : words.front();
+      for (const auto& w : words)
+        if (w.size() > 1 && w[0] == '-') {
+          first = w;
+          break;
+        }
       if (!first.empty() && first[0] == '-') {
         std::string flag = first.substr(0, first.find('='));
         return usage_error(cmd, fmt::format("unknown flag {} for \"{}\"", flag, cmd.path()));

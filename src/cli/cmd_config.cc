@@ -8,6 +8,7 @@
 #include "api/bootstrap_token.h"
 #include "api/defaults.h"
 #include "api/encode.h"
+#include "api/print_defaults.h"
 #include "api/validate.h"
 #include "cli/config_flags.h"
 #include "cli/root.h"
@@ -31,52 +32,6 @@ struct PrintOptions {
 const versions::Release& release_from_flag(const std::string& text) {
   if (text.empty()) return versions::newest_release();
   return versions::release_for(versions::resolve_version(text));
-}
-
-// kubeadm's CurrentKubernetesVersion as `config print` shows it: "v1.X.0" up to v1.21, "1.X.0"
-// from v1.22 on.
-std::string printed_version(const versions::Release& r) {
-  std::string v = fmt::format("{}.{}.0", versions::kMajor, r.minor);
-  return r.print_defaults_dynamic ? "v" + v : v;
-}
-
-api::ConfigSet default_init_set(const versions::Release& r) {
-  api::ConfigSet set;
-  api::ClusterConfiguration c;
-  c.kubernetes_version = printed_version(r);
-  api::InitConfiguration i;
-  api::BootstrapToken token;
-  token.token = api::kPlaceholderToken;
-  i.bootstrap_tokens.push_back(token);
-  i.local_api_endpoint.advertise_address = api::kPlaceholderAdvertiseAddress;
-  i.node_registration.cri_socket = r.default_cri_socket;
-  if (r.print_defaults_dynamic) {
-    i.node_registration.name = host::hostname();
-    std::vector<api::Taint> taints;
-    for (const auto& key : r.control_plane_taints) taints.push_back({key, "", "NoSchedule", ""});
-    i.node_registration.taints = taints;
-  } else {
-    i.node_registration.name = api::kPlaceholderNodeName;
-  }
-  set.cluster = c;
-  set.init = i;
-  api::set_defaults(set);
-  return set;
-}
-
-api::ConfigSet default_join_set(const versions::Release& r) {
-  api::ConfigSet set;
-  api::JoinConfiguration j;
-  api::BootstrapTokenDiscovery b;
-  b.token = api::kPlaceholderToken;
-  b.api_server_endpoint = api::kPlaceholderJoinEndpoint;
-  b.unsafe_skip_ca_verification = true;
-  j.discovery.bootstrap_token = b;
-  j.node_registration.cri_socket = r.default_cri_socket;
-  j.node_registration.name = host::hostname();
-  set.join = j;
-  api::set_defaults(*set.join, r);
-  return set;
 }
 
 std::vector<nlohmann::json> component_config_documents(const std::string& list,
@@ -127,9 +82,8 @@ void add_print(Command& config) {
   init.run = [](Invocation&) {
     const auto& r = release_from_flag(opts.kubernetes_version);
     auto schema = parse_output_schema(opts.api_version);
-    auto set = default_init_set(r);
-    std::vector<nlohmann::json> docs = {api::encode_init(*set.init, schema),
-                                        api::encode_cluster(*set.cluster, schema, nullptr, &*set.init)};
+    auto set = api::print_init_defaults(r, host::hostname());
+    auto docs = api::print_documents(set, schema);
     for (auto& d : component_config_documents(opts.component_configs, set)) docs.push_back(d);
     std::cout << yaml::emit_documents(docs);
     return 0;
@@ -142,8 +96,8 @@ void add_print(Command& config) {
   join.run = [](Invocation&) {
     const auto& r = release_from_flag(opts.kubernetes_version);
     auto schema = parse_output_schema(opts.api_version);
-    auto set = default_join_set(r);
-    std::vector<nlohmann::json> docs = {api::encode_join(*set.join, schema)};
+    auto set = api::print_join_defaults(r, host::hostname());
+    auto docs = api::print_documents(set, schema);
     for (auto& d : component_config_documents(opts.component_configs, set)) docs.push_back(d);
     std::cout << yaml::emit_documents(docs);
     return 0;

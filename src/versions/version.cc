@@ -8,6 +8,7 @@ std::string Version::str() const {
   std::string s = "v" + std::to_string(major) + "." + std::to_string(minor) + "." +
                   std::to_string(patch);
   if (!pre.empty()) s += "-" + pre;
+  if (!build.empty()) s += "+" + build;
   return s;
 }
 
@@ -40,7 +41,7 @@ std::optional<Version> parse_version(const std::string& text) {
     }
     return true;
   };
-  Version v{parts[0], parts[1], parts[2], ""};
+  Version v{parts[0], parts[1], parts[2], "", ""};
   if (i < n && text[i] == '-') {
     size_t start = ++i;
     while (i < n && text[i] != '+') ++i;
@@ -49,6 +50,7 @@ std::optional<Version> parse_version(const std::string& text) {
   }
   if (i < n && text[i] == '+') {
     if (!ident(i + 1, n)) return std::nullopt;
+    v.build = text.substr(i + 1);
     i = n;
   }
   if (i != n) return std::nullopt;

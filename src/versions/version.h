@@ -11,7 +11,8 @@ struct Version {
   int major = 0;
   int minor = 0;
   int patch = 0;
-  std::string pre;  // "rc.1", "alpha.0", or empty for a release
+  std::string pre;    // "rc.1", "alpha.0", or empty for a release
+  std::string build;  // "+build" metadata without the plus, kept for image tags
 
   // "v1.20.2" (always with the leading v, as kubeadm prints it).
   std::string str() const;
@@ -26,7 +27,7 @@ struct Version {
                                                          : std::strong_ordering::less;
     return pre <=> o.pre;
   }
-  bool operator==(const Version& o) const = default;
+  bool operator==(const Version& o) const { return major == o.major && minor == o.minor && patch == o.patch && pre == o.pre; }
 };
 
 // Accepts "v1.20.2", "1.20.2", "v1.20.2-rc.1", "v1.20.2+build". Not labels.
