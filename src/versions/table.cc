@@ -117,6 +117,21 @@ std::vector<Release> build_table() {
                              "unix:///var/run/crio/crio.sock", "unix:///var/run/cri-dockerd.sock"};
     }
     r.default_cgroup_driver = m <= 20 ? "" : "systemd";
+    // PKI. Pull requests in kubernetes/kubernetes: #97266 (v1.21, leaves get basic constraints),
+    // #100324 (v1.22, client-go CA gets a DNS SAN), #117791 (v1.28, random CA serial),
+    // #118922 (v1.28, CA backdated 5m; cherry-picked into 1.25.12+, 1.26.7+, 1.27.4+, the
+    // patches this table stands for), v1beta4 certificateValidityPeriod (v1.31, every cert
+    // backdated from one start time), #119859 / #120521 / #121837 (v1.29, etcd client certs
+    // lose system:masters, apiserver-kubelet-client moves to kubeadm:cluster-admins), and Go 1.25
+    // (golang/go#71746; Kubernetes v1.35 is its first release built with it) for the SKID hash.
+    r.leaf_basic_constraints = m >= 21;
+    r.ca_dns_san = m >= 22;
+    r.ca_random_serial = m >= 28;
+    r.ca_backdate = m >= 25;
+    r.leaf_backdate = m >= 31;
+    r.etcd_clients_system_masters = m <= 28;
+    r.kubelet_client_group = m >= 29 ? "kubeadm:cluster-admins" : "system:masters";
+    r.skid_sha256 = m >= 35;
     for (const auto& g : kGates) {
       if (m >= g.from && m <= g.to) r.feature_gates.push_back({g.name, g.on, g.stage});
     }

@@ -55,6 +55,17 @@ struct Release {
   std::vector<std::string> known_cri_sockets;  // detection order
   std::string default_cgroup_driver;         // what the kubelet config gets when unset
 
+  // PKI: what kubeadm's certificates look like (pkiutil and client-go's cert package; sources
+  // beside each value in table.cc).
+  bool ca_random_serial = false;        // CA serial number random; before: 0
+  bool ca_dns_san = false;              // CA certificate carries DNS:<its CN> as SAN
+  bool leaf_basic_constraints = false;  // leaf certificates carry "CA:FALSE" basic constraints
+  bool ca_backdate = false;             // CA NotBefore is 5 minutes before now
+  bool leaf_backdate = false;           // leaf NotBefore is 5 minutes before now, not the CA's
+  bool etcd_clients_system_masters = false;  // O=system:masters on the two etcd client certs
+  std::string kubelet_client_group;     // O of apiserver-kubelet-client
+  bool skid_sha256 = false;             // CA subject key id: truncated SHA-256 (Go 1.25+), not SHA-1
+
   std::vector<FeatureGate> feature_gates;
 };
 

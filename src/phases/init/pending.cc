@@ -18,10 +18,6 @@ workflow::Phase pending(const char* name, const char* help) {
 }
 }  // namespace
 
-workflow::Phase certs_phase() { return pending("certs", "Certificate generation"); }
-workflow::Phase kubeconfig_phase() {
-  return pending("kubeconfig", "Generate all kubeconfig files necessary to establish the control plane and the admin kubeconfig file");
-}
 workflow::Phase etcd_phase() { return pending("etcd", "Generate static Pod manifest file for local etcd"); }
 workflow::Phase control_plane_phase() {
   return pending("control-plane", "Generate all static Pod manifest files necessary to establish the control plane");

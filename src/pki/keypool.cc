@@ -1,0 +1,102 @@
+#include "pki/keypool.h"
+
+namespace kadm::pki {
+
+KeyPool::KeyPool(unsigned threads) {
+  unsigned cores = std::thread::hardware_concurrency();
+  max_threads_ = threads ? threads : (cores > 1 ? cores - 1 : 1);
+}
+
+KeyPool::~KeyPool() {
+  stop_ = true;
+  for (auto& t : workers_)
+    if (t.joinable()) t.join();
+}
+
+void KeyPool::run(Job& job) {
+  try {
+    job.promise.set_value(generate_key(job.algorithm));
+  } catch (...) {
+    job.promise.set_exception(std::current_exception());
+  }
+}
+
+void KeyPool::work() {
+  for (size_t i = 0; !stop_; ++i) {
+    std::shared_ptr<Job> job;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (; i < jobs_.size(); ++i) {
+        bool expected = false;
+        if (jobs_[i]->claimed.compare_exchange_strong(expected, true)) {
+          job = jobs_[i];
+          break;
+        }
+      }
+      if (!job) {
+        --active_;  // under the lock, so prefetch() sees it and starts a new worker if needed
+        return;
+      }
+    }
+    run(*job);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  --active_;
+}
+
+void KeyPool::prefetch(const std::string& name, KeyAlgorithm algorithm) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& j : jobs_)
+    if (j->name == name) return;
+  auto job = std::make_shared<Job>();
+  job->name = name;
+  job->algorithm = algorithm;
+  job->future = job->promise.get_future().share();
+  jobs_.push_back(job);
+  // Start a worker per queued key up to the limit; finished workers are replaced.
+  size_t unclaimed = 0;
+  for (const auto& j : jobs_) unclaimed += j->claimed ? 0 : 1;
+  if (active_ < max_threads_ && unclaimed > 0) {
+    ++active_;
+    workers_.emplace_back([this] { work(); });
+  }
+}
+
+Key KeyPool::take(const std::string& name, KeyAlgorithm algorithm) {
+  std::shared_ptr<Job> job;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& j : jobs_)
+      if (j->name == name && j->algorithm == algorithm) job = j;
+  }
+  if (!job) return generate_key(algorithm);
+  bool expected = false;
+  if (job->claimed.compare_exchange_strong(expected, true)) {
+    run(*job);
+    return job->future.get();
+  }
+  // A worker is making it: rather than idle, make keys nobody has started yet.
+  while (job->future.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    std::shared_ptr<Job> other;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (const auto& j : jobs_) {
+        bool free = false;
+        if (j->claimed.compare_exchange_strong(free, true)) {
+          other = j;
+          break;
+        }
+      }
+    }
+    if (!other) break;
+    run(*other);
+  }
+  return job->future.get();
+}
+
+KeyPool& key_pool() {
+  static KeyPool pool;
+  return pool;
+}
+
+}  // namespace kadm::pki

@@ -1,0 +1,33 @@
+#include "pki/ossl.h"
+
+#include <openssl/err.h>
+
+namespace kadm::pki::ossl {
+
+std::string last_error() {
+  unsigned long code = ERR_get_error();
+  std::string out;
+  if (code != 0) {
+    char buf[256];
+    ERR_error_string_n(code, buf, sizeof buf);
+    out = buf;
+  }
+  ERR_clear_error();
+  return out;
+}
+
+BioPtr read_bio(const std::string& data) {
+  return BioPtr(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
+}
+
+BioPtr write_bio() {
+  return BioPtr(BIO_new(BIO_s_mem()));
+}
+
+std::string bio_contents(BIO* bio) {
+  char* data = nullptr;
+  long n = BIO_get_mem_data(bio, &data);
+  return n > 0 ? std::string(data, static_cast<size_t>(n)) : std::string();
+}
+
+}  // namespace kadm::pki::ossl
