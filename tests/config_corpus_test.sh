@@ -162,6 +162,11 @@ check_good_file() {
   for v in v1beta4 v1beta3; do
     run "$p.$v" "$KADM" config migrate --old-config "$f" --api-version "$v"
     sane "config migrate --api-version $v"
+    if [ "$RC" -eq 3 ] && [[ $ERR == *"holds nothing that kubeadm.k8s.io/$v can express"* ]]; then
+      # Nothing of the file exists in $v (a ResetConfiguration and v1beta3): refused, nothing written.
+      [ -z "$OUT" ] || problems+=("config migrate --api-version $v: refused but printed output")
+      continue
+    fi
     if [ "$RC" -ne 0 ]; then
       problems+=("config migrate --api-version $v: exit $RC: $(short "$ERR")")
       continue

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <sys/stat.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -282,7 +284,7 @@ void decode_legacy_cluster_fields(MapReader& m, ClusterConfiguration& c, Schema 
   // Fields with no modern equivalent: read, then reported as dropped.
   for (const char* dropped : {"unifiedControlPlaneImage", "auditPolicy", "imagePullPolicy"}) {
     if (auto n = m.take(dropped)) {
-      if (n->is_null()) continue;
+      if (n->is_null() || (n->yaml().IsScalar() && n->yaml().Scalar().empty())) continue;
       n->diag().warn(n->where(), fmt::format("\"{}\" has no equivalent since kubeadm v1.13 and is "
                                              "dropped",
                                              dropped));
@@ -736,6 +738,9 @@ ConfigSet load_config_text(const std::string& text, const std::string& file,
     if (ep.bind_port == 0) ep.bind_port = legacy_endpoint->bind_port;
   }
   set.warnings = std::move(diag.warnings);
+  std::stable_sort(set.warnings.begin(), set.warnings.end(), [](const Warning& a, const Warning& b) {
+    return a.where.line < b.where.line;
+  });
   set.positions = std::move(diag.positions);
   return set;
 }
@@ -748,6 +753,18 @@ SourceLocation ConfigSet::locate(Kind kind, const std::string& path) const {
   };
   auto exact = positions.find(kind_name(kind) + ":" + path);
   if (exact != positions.end()) return exact->second;
+  // A missing field is reported at the nearest enclosing field that was written.
+  for (std::string p = path; !p.empty();) {
+    auto cut = p.find_last_of(".[");
+    if (cut == std::string::npos) break;
+    p = p.substr(0, cut);
+    auto it = positions.find(kind_name(kind) + ":" + p);
+    if (it != positions.end()) {
+      SourceLocation where = it->second;
+      where.field = path;
+      return where;
+    }
+  }
   // v1alpha2 documents hold several kinds; a field may also sit in a legacy place.
   for (const auto& [key, where] : positions) {
     auto colon = key.find(':');
@@ -767,6 +784,11 @@ SourceLocation ConfigSet::locate(Kind kind, const std::string& path) const {
 }
 
 ConfigSet load_config_file(const std::string& path, const LoadOptions& options) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    throw Error(SourceLocation{path, "", "", 0, 0}, "is a directory, not a configuration file",
+                "pass the path of a YAML file to --config", kExitConfig);
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw Error(SourceLocation{path, "", "", 0, 0}, "cannot read the configuration file",

@@ -12,7 +12,8 @@ bool at_most(Schema s, Schema max) { return static_cast<int>(s) <= static_cast<i
 
 void lost(EncodeReport* r, const std::string& field, Schema s, const std::string& why = {}) {
   if (!r) return;
-  r->lost.push_back(fmt::format("{}: {} has no such field{}", field, api_version(s),
+  bool kind = field.find_first_of(".[") == std::string::npos && field.find("Configuration") != std::string::npos;
+  r->lost.push_back(fmt::format("{}: {} has no such {}{}", field, api_version(s), kind ? "kind" : "field",
                                 why.empty() ? "" : "; " + why));
 }
 
@@ -395,7 +396,23 @@ json encode_upgrade(const UpgradeConfiguration& c, Schema s, EncodeReport* r) {
   return j;
 }
 
-std::vector<json> encode_set(const ConfigSet& set, Schema s, EncodeReport* report) {
+std::vector<json> encode_set(const ConfigSet& in, Schema s, EncodeReport* report) {
+  ConfigSet set = in;
+  if (at_least(s, Schema::V1beta4)) {
+    // v1beta4 moved the v1beta3 timeouts into the timeouts blocks of Init/JoinConfiguration.
+    if (set.cluster && set.cluster->api_server.timeout_for_control_plane) {
+      if (!set.init) set.init = InitConfiguration{};
+      if (!set.init->timeouts) set.init->timeouts = Timeouts{};
+      if (!set.init->timeouts->control_plane_component_health_check)
+        set.init->timeouts->control_plane_component_health_check = set.cluster->api_server.timeout_for_control_plane;
+      set.cluster->api_server.timeout_for_control_plane.reset();
+    }
+    if (set.join && set.join->discovery.timeout) {
+      if (!set.join->timeouts) set.join->timeouts = Timeouts{};
+      if (!set.join->timeouts->discovery) set.join->timeouts->discovery = set.join->discovery.timeout;
+      set.join->discovery.timeout.reset();
+    }
+  }
   std::vector<json> docs;
   const InitConfiguration* init = set.init ? &*set.init : nullptr;
   if (set.init) docs.push_back(encode_init(*set.init, s, report));

@@ -22,6 +22,10 @@ class Collector {
              const std::string& hint = {}) {
     errors.emplace_back(set_.locate(kind, path), message, hint, kExitConfig);
   }
+  // True when the file wrote this field (so an error can point exactly at it).
+  bool written(Kind kind, const std::string& path) const {
+    return set_.positions.count(kind_name(kind) + ":" + path) > 0;
+  }
   std::vector<Error> errors;
 
  private:
@@ -136,14 +140,22 @@ void check_cluster(Collector& c, const ClusterConfiguration& cc) {
       for (const auto& pod : pods) {
         std::string flag = pod.ip.v6 ? "node-cidr-mask-size-ipv6" : "node-cidr-mask-size-ipv4";
         std::string value = arg_value(cm, flag);
-        if (value.empty() && pods.size() == 1) value = arg_value(cm, "node-cidr-mask-size");
+        if (value.empty() && pods.size() == 1) {
+          value = arg_value(cm, "node-cidr-mask-size");
+          if (!value.empty()) flag = "node-cidr-mask-size";
+        }
+        std::string arg_path = "controllerManager.extraArgs";
+        for (size_t i = 0; i < cm.size(); ++i)
+          if (cm[i].name == flag) arg_path = fmt::format("controllerManager.extraArgs[{}].value", i);
+        if (c.written(K, "controllerManager.extraArgs." + flag))
+          arg_path = "controllerManager.extraArgs." + flag;  // the v1beta3 mapping form
         int node_mask = pod.ip.v6 ? 64 : 24;
         if (!value.empty()) {
           try {
             node_mask = std::stoi(value);
           } catch (...) {
-            c.error(K, "controllerManager.extraArgs",
-                    fmt::format("{}=\"{}\" is not a number", flag, value));
+            c.error(K, arg_path, fmt::format("{}=\"{}\" is not a number", flag, value),
+                    "give the mask length as a number, e.g. 24");
             continue;
           }
         }
@@ -389,7 +401,12 @@ void check_join(Collector& c, const JoinConfiguration& j) {
     c.error(K, "discovery", "bootstrapToken and file cannot both be set");
   if (d.bootstrap_token) {
     const auto& b = *d.bootstrap_token;
-    if (!b.token.empty()) check_token(c, K, "discovery.bootstrapToken.token", b.token);
+    if (b.token.empty()) {
+      c.error(K, "discovery.bootstrapToken.token", "the bootstrap token is invalid: it is empty",
+              "set discovery.bootstrapToken.token (or pass --token) to a token from 'kadm token create'");
+    } else {
+      check_token(c, K, "discovery.bootstrapToken.token", b.token);
+    }
     if (b.api_server_endpoint.empty()) {
       c.error(K, "discovery.bootstrapToken.apiServerEndpoint", "APIServerEndpoint is not set",
               "give the control plane's host:port, e.g. 10.0.0.10:6443");

@@ -30,6 +30,59 @@ std::string Document::label() const {
 static int mark_line(const YAML::Mark& m) { return m.is_null() ? 0 : m.line + 1; }
 static int mark_col(const YAML::Mark& m) { return m.is_null() ? 0 : m.column + 1; }
 
+namespace {
+
+// yaml-cpp keeps the last of two equal keys and tolerates the end of input inside a quoted
+// scalar; both hide real mistakes, so they are checked here against the source text.
+void check_tree(const YAML::Node& node, const std::string& text, const std::string& file) {
+  if (node.IsMap()) {
+    std::map<std::string, YAML::Mark> seen;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (it->first.IsScalar()) {
+        const std::string& key = it->first.Scalar();
+        auto [pos, inserted] = seen.emplace(key, it->first.Mark());
+        if (!inserted) {
+          const YAML::Mark& m = it->first.Mark();
+          throw Error(SourceLocation{file, "", key, mark_line(m), mark_col(m)},
+                      fmt::format("mapping key \"{}\" already defined at line {}", key,
+                                  mark_line(pos->second)),
+                      "merge the two blocks into one; YAML keeps only one of them", kExitConfig);
+        }
+      }
+      check_tree(it->first, text, file);
+      check_tree(it->second, text, file);
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) check_tree(item, text, file);
+  } else if (node.IsScalar() && node.Tag() == "!" && !node.Mark().is_null()) {
+    size_t pos = static_cast<size_t>(node.Mark().pos);
+    if (pos < text.size() && (text[pos] == '"' || text[pos] == '\'')) {
+      char q = text[pos];
+      bool closed = false;
+      for (size_t i = pos + 1; i < text.size(); ++i) {
+        if (q == '"' && text[i] == '\\') {
+          ++i;
+        } else if (text[i] == q) {
+          if (q == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+            ++i;  // '' is an escaped quote
+          } else {
+            closed = true;
+            break;
+          }
+        }
+      }
+      if (!closed) {
+        throw Error(SourceLocation{file, "", "", mark_line(node.Mark()), mark_col(node.Mark())},
+                    fmt::format("invalid YAML: the {} quote opened here is never closed",
+                                q == '"' ? "double" : "single"),
+                    "add the closing quote at the end of the value", kExitConfig);
+      }
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<Document> parse_documents(const std::string& text, const std::string& file) {
   std::vector<YAML::Node> nodes;
   try {
@@ -44,6 +97,7 @@ std::vector<Document> parse_documents(const std::string& text, const std::string
   for (auto& n : nodes) {
     ++index;
     if (!n || n.IsNull()) continue;
+    check_tree(n, text, file);
     Document d;
     d.root = n;
     d.file = file;
@@ -103,9 +157,12 @@ int64_t Node::as_int(int64_t min, int64_t max) const {
   const std::string& s = node_.Scalar();
   int64_t value = 0;
   auto r = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (r.ec == std::errc::result_out_of_range && node_.Tag() != "!") {
+    fail(fmt::format("{} is out of range [{}, {}]", s, min, max));
+  }
   if (node_.Tag() == "!" || r.ec != std::errc() || r.ptr != s.data() + s.size()) {
     fail(fmt::format("expected a whole number, got {}", describe(node_)),
-         "write it without quotes, e.g. 6443");
+         node_.Tag() == "!" ? "write it without quotes, e.g. 6443" : "write a whole number such as 6443");
   }
   if (value < min || value > max) fail(fmt::format("{} is out of range [{}, {}]", value, min, max));
   return value;
@@ -121,6 +178,9 @@ bool Node::as_bool() const {
   if (node_.Tag() != "!") {
     if (truthy.count(s)) return true;
     if (falsy.count(s)) return false;
+  } else if (truthy.count(s) || falsy.count(s)) {
+    fail(fmt::format("expected true or false, got the quoted string \"{}\"", s),
+         fmt::format("write {} without quotes: quotes make it a string", s));
   }
   fail("expected true or false, got " + describe(node_));
 }

@@ -178,6 +178,10 @@ If --new-config is not given, the new configuration is written to stdout.)TXT";
     api::EncodeReport report;
     auto docs = api::encode_set(set, schema, &report);
     for (const auto& lost : report.lost) log::warning(fmt::format("{}: not migrated: {}", opts.old_config, lost));
+    if (docs.empty()) {
+      throw Error(fmt::format("{} holds nothing that {} can express", opts.old_config, api::api_version(schema)),
+                  "ResetConfiguration and UpgradeConfiguration exist only in kubeadm.k8s.io/v1beta4", kExitConfig);
+    }
     std::string text = yaml::emit_documents(docs);
     if (opts.new_config.empty()) {
       std::cout << text;
