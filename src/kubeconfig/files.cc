@@ -4,6 +4,7 @@
 
 #include "host/fs.h"
 #include "util/error.h"
+#include "util/log.h"
 #include "util/net.h"
 
 namespace kadm::kubeconfig {
@@ -47,7 +48,13 @@ std::string control_plane_url(const api::InitConfiguration& init,
   if (cpe.empty()) return local_api_url(init);
   std::string host;
   int port = 0;
-  if (net::split_host_port(cpe, &host, &port)) return url(host, port);
+  if (net::split_host_port(cpe, &host, &port)) {
+    if (port != init.local_api_endpoint.bind_port)
+      log::progress(
+          "[endpoint] WARNING: port specified in controlPlaneEndpoint overrides bindPort in the "
+          "controlplane address");
+    return url(host, port);
+  }
   // No port: the API server's bind port (upstream GetControlPlaneEndpoint).
   return url(cpe, init.local_api_endpoint.bind_port);
 }
@@ -65,23 +72,25 @@ FileSpec file_spec(const std::string& file_name, const api::InitConfiguration& i
                    const api::ClusterConfiguration& cluster, const versions::Release& r) {
   FileSpec s;
   s.file_name = file_name;
+  // Upstream works out the control-plane URL for every file (and warns each time when the
+  // endpoint's port overrides the bind port), whichever URL the file ends up with.
+  std::string cp_url = control_plane_url(init, cluster);
   if (file_name == kAdmin) {
     // v1.29+: admin.conf is bound to kubeadm:cluster-admins by RBAC; the break-glass
     // system:masters identity moved to super-admin.conf (kubernetes/kubeadm#2414).
     s.client_name = "kubernetes-admin";
     s.organizations = {r.admin_is_cluster_admins ? "kubeadm:cluster-admins" : "system:masters"};
-    s.server = control_plane_url(init, cluster);
+    s.server = cp_url;
   } else if (file_name == kSuperAdmin) {
     s.client_name = "kubernetes-super-admin";
     s.organizations = {"system:masters"};
-    s.server = control_plane_url(init, cluster);
+    s.server = cp_url;
   } else if (file_name == kKubelet) {
     s.client_name = "system:node:" + init.node_registration.name;
     s.organizations = {"system:nodes"};
     // With ControlPlaneKubeletLocalMode the control-plane kubelet talks to its local API server.
-    s.server = feature_enabled(cluster, r, "ControlPlaneKubeletLocalMode")
-                   ? local_api_url(init)
-                   : control_plane_url(init, cluster);
+    s.server =
+        feature_enabled(cluster, r, "ControlPlaneKubeletLocalMode") ? local_api_url(init) : cp_url;
   } else if (file_name == kControllerManager || file_name == kScheduler) {
     // Since v1.19.1 (kubernetes/kubernetes#94398) these use the local API endpoint.
     s.client_name =
