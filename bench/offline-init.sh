@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Offline `init` benchmark: whole-process wall time (median of N runs) and peak RSS of the
+# phases that need no cluster — `init phase certs all` and `init phase kubeconfig all`, plus
+# `init phase etcd local` and `init phase control-plane all` when this kadm build has them —
+# for kadm and upstream kubeadm v1.20.2 in one run. Every run starts from an empty directory.
+# RSA-2048 is compared like for like; ECDSA-P256 (v1beta4 encryptionAlgorithm) is kadm only,
+# compared with upstream's RSA-2048 time because kubeadm v1.20 cannot make ECDSA keys.
+# Phases that write under /etc/kubernetes run inside `unshare -m` with a tmpfs there (root only).
+#
+# Usage: bench/offline-init.sh [runs] [kadm] [kubeadm]
+set -euo pipefail
+
+RUNS=${1:-10}
+KADM=${2:-$(dirname "$0")/../build/kadm}
+KUBEADM=${3:-/var/cache/kadm-lab/k8s/v1.20.2/bin/kubeadm}
+KADM=$(readlink -f "$KADM")
+[[ -x $KADM ]] || { echo "kadm not found at $KADM (build it, or pass its path)"; exit 1; }
+[[ -x $KUBEADM ]] || { echo "upstream kubeadm not found at $KUBEADM (lab/ci-prepare builds it)"; exit 1; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/kadm-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+config() {  # config <api> <algorithm|""> <dir>
+  local api=$1 algo=$2 dir=$3 version=v1.20.2
+  [[ $api == v1beta4 ]] && version=v1.34.0
+  cat <<YAML
+apiVersion: kubeadm.k8s.io/$api
+kind: InitConfiguration
+localAPIEndpoint:
+  advertiseAddress: 10.1.2.3
+  bindPort: 6443
+nodeRegistration:
+  name: bench-node
+  criSocket: unix:///run/containerd/containerd.sock
+---
+apiVersion: kubeadm.k8s.io/$api
+kind: ClusterConfiguration
+kubernetesVersion: $version
+certificatesDir: $dir/pki
+${algo:+encryptionAlgorithm: $algo}
+YAML
+}
+
+# The extra phases (beyond certs and kubeconfig) both tools can run: each must work on an empty,
+# private /etc/kubernetes (root and unshare needed); kadm builds without them just skip them.
+common_extra_phases() {  # common_extra_phases <dir>
+  local dir=$1 p bin out=""
+  [[ $EUID -eq 0 ]] && command -v unshare >/dev/null || return 0
+  for p in "etcd local" "control-plane all"; do
+    local ok=1
+    for bin in "$KUBEADM" "$KADM"; do
+      config v1beta2 "" "$dir" >"$dir/probe.yaml"
+      unshare -m sh -c "mount -t tmpfs tmpfs /etc/kubernetes || exit 1
+        $bin init phase certs all --config $dir/probe.yaml && $bin init phase $p --config $dir/probe.yaml" \
+        >/dev/null 2>&1 || ok=0
+      rm -rf "$dir/pki"
+    done
+    ((ok)) && out+="$p;"
+  done
+  echo "$out"
+}
+
+# The chained command line of one offline init for a tool.
+phases_for() {  # phases_for <bin> <cfg> <dir>
+  local bin=$1 cfg=$2 dir=$3 p
+  local cmd="$bin init phase certs all --config $cfg && $bin init phase kubeconfig all --config $cfg --kubeconfig-dir $dir/kc"
+  if [[ -n $EXTRA ]]; then
+    IFS=';' read -ra ps <<<"$EXTRA"
+    for p in "${ps[@]}"; do cmd+=" && $bin init phase $p --config $cfg"; done
+    echo "unshare -m sh -c 'mount -t tmpfs tmpfs /etc/kubernetes && $cmd'"
+    return
+  fi
+  echo "sh -c '$cmd'"
+}
+
+median_ms() {  # median_ms <hyperfine json>
+  python3 -c 'import json,sys; print("%.0f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$1"
+}
+
+
+run_bench() {  # run_bench <name> <bin> <api> <algo>
+  local name=$1 bin=$2 api=$3 algo=$4 dir=$WORK/$1
+  mkdir -p "$dir"
+  config "$api" "$algo" "$dir" >"$dir/config.yaml"
+  local cmd
+  cmd=$(phases_for "$bin" "$dir/config.yaml" "$dir")
+  hyperfine --style none --runs "$RUNS" --warmup 1 --prepare "rm -rf $dir/pki $dir/kc" \
+    --export-json "$dir/result.json" "$cmd" >/dev/null
+  # Peak RSS: the same chain with every process under /usr/bin/time.
+  local timed=${cmd//"$bin init"//usr/bin/time -f RSS=%M $bin init}
+  rm -rf "$dir/pki" "$dir/kc"
+  local rss
+  rss=$(bash -c "$timed" 2>&1 >/dev/null | grep -o 'RSS=[0-9]*' | cut -d= -f2 | sort -n | tail -1)
+  local phases
+  phases=$(grep -o 'init phase [a-z-]* [a-z]*' <<<"$cmd" | sed 's/init phase //' | paste -sd, -)
+  printf '%-18s %7s ms %7s KB   (%s)\n' "$name" "$(median_ms "$dir/result.json")" "$rss" "$phases"
+  echo "$(median_ms "$dir/result.json") $rss" >"$dir/summary"
+}
+
+command -v hyperfine >/dev/null || { echo "hyperfine is required (apt-get install hyperfine)"; exit 1; }
+mkdir -p "$WORK/probe"
+EXTRA=$(common_extra_phases "$WORK/probe")
+echo "median of $RUNS runs, $(nproc) cores, $(uname -r)"
+echo "kadm:    $KADM"
+echo "kubeadm: $KUBEADM"
+run_bench kubeadm-rsa2048 "$KUBEADM" v1beta2 ""
+run_bench kadm-rsa2048 "$KADM" v1beta2 ""
+run_bench kadm-ecdsa-p256 "$KADM" v1beta4 ECDSA-P256
+
+read -r up_ms _ <"$WORK/kubeadm-rsa2048/summary"
+read -r rsa_ms rsa_kb <"$WORK/kadm-rsa2048/summary"
+read -r ec_ms ec_kb <"$WORK/kadm-ecdsa-p256/summary"
+python3 - "$up_ms" "$rsa_ms" "$ec_ms" "$rsa_kb" "$ec_kb" <<'PY'
+import sys
+up, rsa, ec, rsa_kb, ec_kb = map(float, sys.argv[1:])
+print(f"kadm RSA-2048 / kubeadm RSA-2048   = {rsa/up:.2f}  (target <= 0.55)")
+print(f"kadm ECDSA-P256 / kubeadm RSA-2048 = {ec/up:.3f} (target <= 0.05)")
+print(f"kadm peak RSS: RSA {rsa_kb/1024:.1f} MB, ECDSA {ec_kb/1024:.1f} MB (target <= 10 MB)")
+PY
