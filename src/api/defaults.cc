@@ -51,6 +51,13 @@ const versions::Release& release_of(const ClusterConfiguration& c) {
   return versions::newest_release();
 }
 
+bool feature_enabled(const ClusterConfiguration& c, const std::string& gate) {
+  if (auto it = c.feature_gates.find(gate); it != c.feature_gates.end()) return it->second;
+  for (const auto& g : release_of(c).feature_gates)
+    if (g.name == gate) return g.default_on;
+  return false;
+}
+
 void set_defaults(ClusterConfiguration& c) {
   const auto& r = release_of(c);
   if (c.kubernetes_version.empty()) c.kubernetes_version = versions::default_kubernetes_version().str();

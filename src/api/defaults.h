@@ -42,6 +42,10 @@ Timeouts default_timeouts();
 // else the table's newest.
 const versions::Release& release_of(const ClusterConfiguration& c);
 
+// True when the kubeadm feature gate is on: set in featureGates, or on by default in the
+// cluster's release.
+bool feature_enabled(const ClusterConfiguration& c, const std::string& gate);
+
 // Static defaults (upstream SetDefaults_*): fill zero values with fixed defaults. The cluster's
 // kubernetesVersion picks version-dependent ones (default registry, CRI socket).
 void set_defaults(ClusterConfiguration& c);

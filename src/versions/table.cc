@@ -132,6 +132,41 @@ std::vector<Release> build_table() {
     r.etcd_clients_system_masters = m <= 28;
     r.kubelet_client_group = m >= 29 ? "kubeadm:cluster-admins" : "system:masters";
     r.skid_sha256 = m >= 35;
+    // Static Pods.
+    r.apiserver_insecure_port_zero = m <= 21;
+    r.kcm_scheduler_port_zero = m <= 22;
+    r.dual_stack_gate_to_components = m <= 22;
+    r.authorization_config_replaces_mode = m >= 30;
+    r.user_authz_mode_verbatim = m >= 31;
+    r.pod_seccomp_runtime_default = m >= 22;
+    r.pod_priority_value = m >= 25;
+    r.pod_creation_timestamp_null = m <= 33;
+    r.component_env_sorted = m >= 31;
+    r.etcd_ephemeral_storage_request = m <= 21;
+    if (m <= 24) {
+      r.etcd_liveness_path = r.etcd_startup_path = "/health";
+    } else if (m <= 30) {
+      r.etcd_liveness_path = "/health?exclude=NOSPACE&serializable=true";
+      r.etcd_startup_path = "/health?serializable=false";
+    } else {
+      r.etcd_liveness_path = "/livez";
+      r.etcd_startup_path = r.etcd_readiness_path = "/readyz";
+    }
+    r.etcd_initial_corrupt_check = m >= 22;
+    r.etcd_watch_progress_notify = m >= 25;
+    r.etcd_v36_flags = m <= 33 ? 0 : m <= 35 ? 1 : 2;
+    // kubelet-start.
+    r.kubelet_dockershim = m <= 23;
+    r.kubelet_pause_for_all_runtimes = m >= 21;
+    r.kubelet_pod_infra_image_flag = m <= 34;
+    r.kubelet_container_runtime_remote = m <= 26;
+    r.kubelet_detect_docker_cgroup_driver = m <= 20;
+    r.node_local_cri_socket = m >= 34;
+    r.kubelet_logging_style = m <= 22 ? 0 : m <= 27 ? 1 : 2;
+    r.kubelet_memory_swap_field = m >= 22;
+    r.kubelet_runtime_endpoint_field = m >= 27;
+    r.kubelet_image_max_gc_age_field = m >= 29;
+    r.kubelet_crash_loop_backoff_field = m >= 32;
     for (const auto& g : kGates) {
       if (m >= g.from && m <= g.to) r.feature_gates.push_back({g.name, g.on, g.stage});
     }

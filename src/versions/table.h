@@ -67,6 +67,41 @@ struct Release {
   bool skid_sha256 = false;             // CA subject key id: truncated SHA-256 (Go 1.25+), not SHA-1
 
   std::vector<FeatureGate> feature_gates;
+
+  // Static Pod manifests (phases/controlplane/manifests.go, phases/etcd/local.go,
+  // util/staticpod/utils.go of the newest patch of the minor; docs/version-facts.md §9).
+  bool apiserver_insecure_port_zero = false;   // --insecure-port=0 (≤1.21; PR #102121)
+  bool kcm_scheduler_port_zero = false;        // --port=0 (≤1.22; PRs #104157, #105034)
+  bool dual_stack_gate_to_components = false;  // featureGates.IPv6DualStack → --feature-gates (≤1.22)
+  bool authorization_config_replaces_mode = false;  // extraArg authorization-config drops the default mode (1.30+)
+  bool user_authz_mode_verbatim = false;       // extraArgs authorization-mode passed unvalidated (1.31+)
+  bool pod_seccomp_runtime_default = false;    // spec.securityContext.seccompProfile (1.22+; PR #100234)
+  bool pod_priority_value = false;             // spec.priority: 2000001000 (1.25+ newest patches; PR #114338)
+  bool pod_creation_timestamp_null = true;     // metadata.creationTimestamp: null (≤1.33; PR #130989)
+  bool component_env_sorted = false;           // env sorted by name (MergeKubeadmEnvVars, 1.31+), else environ order
+  bool etcd_ephemeral_storage_request = false; // etcd requests ephemeral-storage: 100Mi (≤1.21)
+  std::string etcd_liveness_path;              // "/health" … "/livez"
+  std::string etcd_startup_path;
+  std::string etcd_readiness_path;             // empty: no readiness probe
+  bool etcd_initial_corrupt_check = false;     // 1.22+ (PR #109074 and its 1.22/1.23 backports)
+  bool etcd_watch_progress_notify = false;     // 1.25+ (PR #111383)
+  // etcd 3.6 spelling (--feature-gates=InitialCorruptCheck=true, --watch-progress-notify-interval):
+  // 0 never, 1 when the etcd image tag is 3.6 or newer (1.34, 1.35), 2 always (1.36; PR #135701).
+  int etcd_v36_flags = 0;
+
+  // kubelet-start (phases/kubelet/flags.go, componentconfigs/kubelet.go).
+  bool kubelet_dockershim = false;             // docker socket → --network-plugin=cni (≤1.23)
+  bool kubelet_pause_for_all_runtimes = false; // --pod-infra-container-image beyond docker (1.21+; PR #99476)
+  bool kubelet_pod_infra_image_flag = true;    // ≤1.34 (PR #133778 removed it)
+  bool kubelet_container_runtime_remote = true;  // --container-runtime=remote (≤1.26)
+  bool kubelet_detect_docker_cgroup_driver = false;  // 1.20 asked `docker info` for dockershim
+  bool node_local_cri_socket = false;          // criSocket in instance-config.yaml, not a flag (1.34+)
+  // Zero-value fields the Go marshaller prints in KubeletConfiguration (kubelet/config/v1beta1).
+  int kubelet_logging_style = 0;               // 0 `{}` (≤1.22), 1 flush/json/verbosity, 2 + text (1.28+)
+  bool kubelet_memory_swap_field = false;      // memorySwap: {} (1.22+)
+  bool kubelet_runtime_endpoint_field = false; // containerRuntimeEndpoint: "" (1.27+)
+  bool kubelet_image_max_gc_age_field = false; // imageMaximumGCAge: 0s (1.29+)
+  bool kubelet_crash_loop_backoff_field = false;  // crashLoopBackOff: {} (1.32+)
 };
 
 // The release entry for a minor version, or nullptr when outside the table.

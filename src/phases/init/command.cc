@@ -47,14 +47,22 @@ void add_init_flags(cli::Command& cmd, InitOptions& o) {
 
 }  // namespace
 
-std::vector<workflow::Phase> init_phases(bool kubelet_start_first) {
+std::vector<workflow::Phase> init_phases(const versions::Release& r) {
   std::vector<workflow::Phase> out;
   out.push_back(certs_phase());
   out.push_back(kubeconfig_phase());
-  if (kubelet_start_first) out.push_back(kubelet_start_phase());
+  if (r.kubelet_start_before_manifests) out.push_back(kubelet_start_phase());
   out.push_back(etcd_phase());
   out.push_back(control_plane_phase());
-  if (!kubelet_start_first) out.push_back(kubelet_start_phase());
+  if (!r.kubelet_start_before_manifests) out.push_back(kubelet_start_phase());
+  out.push_back(wait_control_plane_phase());
+  out.push_back(upload_config_phase());
+  out.push_back(upload_certs_phase());
+  out.push_back(mark_control_plane_phase());
+  out.push_back(bootstrap_token_phase());
+  out.push_back(kubelet_finalize_phase());
+  out.push_back(addon_phase());
+  if (r.show_join_command_phase) out.push_back(show_join_command_phase());
   return out;
 }
 
@@ -64,27 +72,26 @@ void add_init_command(cli::Command& root) {
   add_init_flags(cmd, o);
   auto wf = std::make_shared<workflow::Workflow>();
   // The help and the phase commands list the newest order; a run follows its release's order.
-  wf->phases = init_phases(false);
+  wf->phases = init_phases(versions::newest_release());
   wf->factory = [](const cli::Invocation& inv) -> std::unique_ptr<workflow::Data> {
     return std::make_unique<InitData>(inv);
   };
   workflow::attach(cmd, wf, &o.skip_phases);
   cmd.run = [wf](cli::Invocation& inv) {
+    // With -o json|yaml the result document is stdout's only content.
+    if (!init_options().output.empty()) log::set_progress_to_stderr(true);
     workflow::Context ctx(inv, wf->factory);
     auto& data = ctx.data<InitData>();
-    if (!data.dry_run) {
-      throw Error("kadm init without --dry-run needs the phases that talk to the cluster "
-                  "(wait-control-plane, upload-config, bootstrap-token, addons), which this build "
-                  "does not have yet",
-                  "run the offline phases with 'kadm init phase …', or preview everything with "
-                  "'kadm init --dry-run'",
-                  kExitFailure);
-    }
     log::progress("[init] Using Kubernetes version: {}", data.version().str());
     workflow::Workflow run_wf = *wf;
-    run_wf.phases = init_phases(data.release().kubelet_start_before_manifests);
-    std::vector<std::string> skip = data.init().skip_phases;
+    run_wf.phases = init_phases(data.release());
+    std::vector<std::string> skip = init_options().skip_phases.empty() ? data.init().skip_phases : init_options().skip_phases;
     workflow::run_all(run_wf, ctx, skip);
+    // Up to v1.24 the banner came after the phases rather than from a phase of its own.
+    bool banner_phase = data.release().show_join_command_phase;
+    if (!banner_phase || std::find(skip.begin(), skip.end(), "show-join-command") != skip.end()) {
+      if (!banner_phase) print_join_banner(data);
+    }
     return 0;
   };
 }

@@ -9,6 +9,7 @@
 #include "api/validate.h"
 #include "cli/config_flags.h"
 #include "host/fs.h"
+#include "kube/apply.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -105,8 +106,15 @@ InitData::InitData(const cli::Invocation& inv) {
                 "use either --ignore-preflight-errors=all or a list of check names", kExitUsage);
   }
 
+  upload_certs = o.upload_certs;
+  skip_token_print = o.skip_token_print;
+  skip_certificate_key_print = o.skip_certificate_key_print;
+  output = o.output;
+  if (!output.empty() && output != "json" && output != "yaml")
+    throw Error("invalid --output \"" + output + "\"", "use -o json or -o yaml", kExitUsage);
   cert_dir = config.cluster->certificates_dir;
   kubeconfig_dir = o.kubeconfig_dir;
+  admin_kubeconfig_ = inv.changed("kubeconfig") ? o.kubeconfig_path : "";
   manifest_dir = kubeconfig_dir + "/manifests";
   kubelet_dir = "/var/lib/kubelet";
   if (config.init->patches) patches_dir = config.init->patches->directory;
@@ -123,6 +131,79 @@ InitData::InitData(const cli::Invocation& inv) {
     kubelet_dir = dry_run_dir + "/kubelet";
     log::progress("[dryrun] Writing files to {} instead of the real paths", dry_run_dir);
   }
+}
+
+std::string InitData::admin_kubeconfig() const {
+  return admin_kubeconfig_.empty() ? kubeconfig_dir + "/admin.conf" : admin_kubeconfig_;
+}
+
+Duration InitData::api_timeout() const {
+  const auto& t = config.init->timeouts;
+  return t && t->kubernetes_api_call ? *t->kubernetes_api_call : std::chrono::minutes(1);
+}
+
+kube::Client& InitData::health_client() {
+  if (!health_client_) {
+    health_client_ = dry_run ? kube::make_dry_run_client() : kube::from_kubeconfig(admin_kubeconfig());
+  }
+  return *health_client_;
+}
+
+namespace {
+
+// v1.29+: admin.conf belongs to the kubeadm:cluster-admins group, which has no rights until this
+// binding exists; super-admin.conf (system:masters) creates it when admin.conf cannot.
+void ensure_cluster_admins(kube::Client& admin, const std::string& super_admin_path, Duration timeout) {
+  kube::json crb = {{"apiVersion", "rbac.authorization.k8s.io/v1"},
+                    {"kind", "ClusterRoleBinding"},
+                    {"metadata", kube::meta("kubeadm:cluster-admins")},
+                    {"roleRef", {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"}, {"name", "cluster-admin"}}},
+                    {"subjects", {{{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "Group"}, {"name", "kubeadm:cluster-admins"}}}}};
+  bool forbidden = false;
+  kube::poll_immediate("unable to create the kubeadm:cluster-admins ClusterRoleBinding", kube::kRetryInterval, timeout,
+                       [&]() -> std::optional<std::string> {
+                         auto r = admin.create(crb);
+                         if (r.status.ok() || r.status.already_exists()) return std::nullopt;
+                         if (r.status.forbidden()) {
+                           forbidden = true;
+                           return std::nullopt;
+                         }
+                         return r.status.describe();
+                       });
+  if (!forbidden) return;
+  if (!host::exists(super_admin_path)) {
+    throw Error("the ClusterRoleBinding for the kubeadm:cluster-admins Group is missing but there is no "
+                "super-admin.conf to create it",
+                "run 'kadm init phase kubeconfig super-admin' or create the binding with a cluster-admin identity");
+  }
+  auto super = kube::from_kubeconfig(super_admin_path);
+  kube::poll_immediate("unable to create the kubeadm:cluster-admins ClusterRoleBinding with super-admin.conf",
+                       kube::kRetryInterval, timeout, [&]() -> std::optional<std::string> {
+                         auto r = super->create(crb);
+                         if (r.status.ok() || r.status.already_exists()) return std::nullopt;
+                         return r.status.describe();
+                       });
+}
+
+}  // namespace
+
+kube::Client& InitData::client() {
+  if (client_) return *client_;
+  if (dry_run) {
+    // Reads answered for the dry run: the node (so node patches have something to patch).
+    std::string node = config.init->node_registration.name;
+    client_ = kube::make_dry_run_client([node](const kube::Ref& ref) -> std::optional<kube::json> {
+      if (ref.resource == "nodes" && ref.name == node)
+        return kube::json{{"apiVersion", "v1"}, {"kind", "Node"},
+                          {"metadata", {{"name", node}, {"labels", {{"kubernetes.io/hostname", node}}}}}};
+      return std::nullopt;
+    });
+    return *client_;
+  }
+  client_ = kube::from_kubeconfig(admin_kubeconfig());
+  if (release().admin_is_cluster_admins && admin_kubeconfig_.empty())
+    ensure_cluster_admins(*client_, kubeconfig_dir + "/super-admin.conf", api_timeout());
+  return *client_;
 }
 
 versions::Version InitData::version() const {

@@ -9,6 +9,7 @@
 
 #include "api/decode.h"
 #include "cli/command.h"
+#include "kube/client.h"
 #include "util/duration.h"
 #include "versions/table.h"
 #include "workflow/phase.h"
@@ -72,9 +73,27 @@ class InitData : public workflow::Data {
   std::string kubelet_dir;     // /var/lib/kubelet
   std::string patches_dir;
   std::set<std::string> ignore_preflight_errors;  // lower-cased, as upstream compares them
+  bool upload_certs = false;
+  bool skip_token_print = false;
+  bool skip_certificate_key_print = false;
+  std::string output;  // "", "json" or "yaml"
+
+  // The admin kubeconfig the API phases use (--kubeconfig, default <kubeconfig-dir>/admin.conf).
+  std::string admin_kubeconfig() const;
+  // The client the API phases share. Built on first use from admin.conf; on v1.29+ it first
+  // makes sure the kubeadm:cluster-admins binding exists (with super-admin.conf if needed).
+  // Under --dry-run, a client that prints every call instead.
+  kube::Client& client();
+  // A client that only needs the API server's health endpoints (no RBAC bootstrap).
+  kube::Client& health_client();
+  // timeouts.kubernetesAPICall of the configuration.
+  Duration api_timeout() const;
 
  private:
   const versions::Release* release_ = nullptr;
+  std::string admin_kubeconfig_;
+  std::unique_ptr<kube::Client> client_;
+  std::unique_ptr<kube::Client> health_client_;
 };
 
 // Registers `kadm init` with its phases.
