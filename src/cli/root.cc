@@ -72,6 +72,7 @@ Example usage:
   add_config_commands(*root);
   phases::add_init_command(*root);
   add_certs_commands(*root);
+  add_kubeconfig_commands(*root);
   add_token_commands(*root);
   add_version_command(*root);
   return root;

@@ -28,5 +28,6 @@ void add_completion_command(Command& root);
 void add_config_commands(Command& root);
 void add_token_commands(Command& root);
 void add_certs_commands(Command& root);
+void add_kubeconfig_commands(Command& root);
 
 }  // namespace kadm::cli
