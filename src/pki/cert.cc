@@ -163,6 +163,7 @@ std::string name_entry(const X509_NAME* name, int nid) {
 }  // namespace
 
 uint64_t random_serial() {
+  ossl::init();
   uint64_t v = 0;
   do {
     if (RAND_bytes(reinterpret_cast<unsigned char*>(&v), sizeof v) != 1)
@@ -344,6 +345,7 @@ Certificate create_signed(const CertSpec& spec, const Key& subject_key, const Ce
 }
 
 std::vector<Certificate> parse_certificates(const std::string& pem, const std::string& file) {
+  ossl::init();
   std::vector<Certificate> out;
   auto bio = ossl::read_bio(pem);
   while (X509* x = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) out.emplace_back(x);

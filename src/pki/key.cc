@@ -201,6 +201,7 @@ bool Key::same_public_key(const Key& other) const {
 }
 
 Key generate_key(KeyAlgorithm a) {
+  ossl::init();
   EVP_PKEY* k = nullptr;
   switch (a) {
     case KeyAlgorithm::kRSA2048:
@@ -222,6 +223,7 @@ Key generate_key(KeyAlgorithm a) {
 }
 
 Key parse_private_key(const std::string& pem, const std::string& file) {
+  ossl::init();
   if (pem.find("-----BEGIN") == std::string::npos)
     fail_in(file, "no PEM data found: expected a private key",
             "replace the file with a PEM-encoded key, or remove it to let kadm generate one");
@@ -238,6 +240,7 @@ Key parse_private_key(const std::string& pem, const std::string& file) {
 }
 
 Key parse_public_key(const std::string& pem, const std::string& file) {
+  ossl::init();
   auto bio = ossl::read_bio(pem);
   EVP_PKEY* k = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
   if (!k) fail_in(file, "cannot parse the public key", "the file must hold a PEM \"PUBLIC KEY\"");

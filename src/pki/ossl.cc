@@ -1,10 +1,21 @@
 #include "pki/ossl.h"
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
+
+#include <mutex>
 
 namespace kadm::pki::ossl {
 
+void init() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, nullptr);
+  });
+}
+
 std::string last_error() {
+  if (ERR_peek_error() != 0) OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CRYPTO_STRINGS, nullptr);
   unsigned long code = ERR_get_error();
   std::string out;
   if (code != 0) {
