@@ -5,6 +5,7 @@
 
 #include "api/decode.h"
 #include "api/defaults.h"
+#include "api/validate.h"
 #include "manifests/control_plane.h"
 #include "manifests/etcd.h"
 #include "util/yaml_emit.h"
@@ -200,6 +201,35 @@ TEST(Manifests, ProbeHostFollowsBindAddress) {
   EXPECT_FALSE(kcm["spec"]["containers"][0]["livenessProbe"]["httpGet"].contains("host"));
   auto ks = control_plane_pod(input(c), kScheduler);
   EXPECT_EQ(ks["spec"]["containers"][0]["livenessProbe"]["httpGet"]["host"], "10.1.2.3");
+}
+
+}  // namespace
+}  // namespace kadm::manifests
+
+namespace kadm::manifests {
+namespace {
+
+TEST(Manifests, RelativeExtraVolumePathsAreRejectedBeforeRendering) {
+  auto set = api::load_config_text(
+      "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\napiServer:\n  "
+      "extraVolumes:\n"
+      "  - name: audit\n    hostPath: var/log\n    mountPath: /var/log\n",
+      "bad.yaml");
+  auto errors = api::validate(set);
+  ASSERT_FALSE(errors.empty());
+  EXPECT_NE(errors[0].render().find("apiServer.extraVolumes"), std::string::npos)
+      << errors[0].render();
+  EXPECT_NE(errors[0].render().find("not an absolute path"), std::string::npos);
+}
+
+TEST(Manifests, UnknownComponentIsAnError) {
+  api::ClusterConfiguration c;
+  c.kubernetes_version = "v1.30.14";
+  api::set_defaults(c);
+  Input in;
+  in.cluster = &c;
+  in.release = versions::find_release(30);
+  EXPECT_THROW(control_plane_pod(in, "kube-proxy"), Error);
 }
 
 }  // namespace
