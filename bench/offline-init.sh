@@ -77,6 +77,10 @@ median_ms() {  # median_ms <hyperfine json>
   python3 -c 'import json,sys; print("%.0f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$1"
 }
 
+cpu_ms() {  # mean user+system CPU time of a run (independent of how busy the machine is)
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.0f" % ((r["user"]+r["system"])*1000))' "$1"
+}
+
 
 run_bench() {  # run_bench <name> <bin> <api> <algo>
   local name=$1 bin=$2 api=$3 algo=$4 dir=$WORK/$1
@@ -93,14 +97,15 @@ run_bench() {  # run_bench <name> <bin> <api> <algo>
   rss=$(bash -c "$timed" 2>&1 >/dev/null | grep -o 'RSS=[0-9]*' | cut -d= -f2 | sort -n | tail -1)
   local phases
   phases=$(grep -o 'init phase [a-z-]* [a-z]*' <<<"$cmd" | sed 's/init phase //' | paste -sd, -)
-  printf '%-18s %7s ms %7s KB   (%s)\n' "$name" "$(median_ms "$dir/result.json")" "$rss" "$phases"
+  printf '%-18s %7s ms wall %7s ms CPU %7s KB   (%s)\n' "$name" "$(median_ms "$dir/result.json")" \
+    "$(cpu_ms "$dir/result.json")" "$rss" "$phases"
   echo "$(median_ms "$dir/result.json") $rss" >"$dir/summary"
 }
 
 command -v hyperfine >/dev/null || { echo "hyperfine is required (apt-get install hyperfine)"; exit 1; }
 mkdir -p "$WORK/probe"
 EXTRA=$(common_extra_phases "$WORK/probe")
-echo "median of $RUNS runs, $(nproc) cores, $(uname -r)"
+echo "median of $RUNS runs, $(nproc) cores, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "kadm:    $KADM"
 echo "kubeadm: $KUBEADM"
 run_bench kubeadm-rsa2048 "$KUBEADM" v1beta2 ""
