@@ -210,7 +210,7 @@ const Release& release_for(const Version& v) {
 
 Version default_kubernetes_version() {
   const Release& r = newest_release();
-  return Version{kMajor, r.minor, r.latest_patch, ""};
+  return Version{kMajor, r.minor, r.latest_patch, "", ""};
 }
 
 Version resolve_version(const std::string& text) {
@@ -231,7 +231,7 @@ Version resolve_version(const std::string& text) {
                     fmt::format("kadm supports {}", supported_range()), kExitConfig);
       }
     }
-    return Version{kMajor, r->minor, r->latest_patch, ""};
+    return Version{kMajor, r->minor, r->latest_patch, "", ""};
   }
   throw Error(fmt::format("invalid Kubernetes version \"{}\"", text),
               "use a version such as v1.30.2 or a label such as stable-1.30", kExitConfig);
