@@ -1,4 +1,4 @@
-// kadm config print|migrate|validate|images list
+// kadm config print|migrate|validate|images list|images pull
 #include <fmt/format.h>
 
 #include <fstream>
@@ -11,7 +11,11 @@
 #include "api/print_defaults.h"
 #include "api/validate.h"
 #include "cli/config_flags.h"
+#include "cli/images_pull.h"
 #include "cli/root.h"
+#include "componentconfigs/kube_proxy.h"
+#include "componentconfigs/kubelet.h"
+#include "host/kubelet.h"
 #include "host/fs.h"
 #include "host/system.h"
 #include "images/images.h"
@@ -34,22 +38,43 @@ const versions::Release& release_from_flag(const std::string& text) {
   return versions::release_for(versions::resolve_version(text));
 }
 
+// The KubeletConfiguration and KubeProxyConfiguration kubeadm of release `r` generates from the
+// printed defaults, in the order the flag names them.
 std::vector<nlohmann::json> component_config_documents(const std::string& list,
-                                                       const api::ConfigSet& set) {
+                                                       const api::ConfigSet& set,
+                                                       const versions::Release& r) {
   std::vector<nlohmann::json> docs;
   if (list.empty()) return docs;
+  api::ClusterConfiguration cluster;
+  if (set.cluster) {
+    cluster = *set.cluster;
+  } else {
+    cluster = *api::print_init_defaults(r, host::hostname()).cluster;  // join: the default cluster
+  }
+  std::string advertise = set.init ? set.init->local_api_endpoint.advertise_address : "";
   std::stringstream ss(list);
   std::string name;
+  std::vector<std::string> warnings;
   while (std::getline(ss, name, ',')) {
-    if (name == "KubeletConfiguration" || name == "KubeProxyConfiguration") {
-      throw Error(fmt::format("printing the defaulted {} is not available yet", name),
-                  "it arrives with the kubelet and kube-proxy configuration work (offline init)",
-                  kExitUsage);
+    if (name == "KubeletConfiguration") {
+      componentconfigs::KubeletHostFacts facts;
+      facts.systemd_resolved_active = host::service_active("systemd-resolved");
+      if (r.kubelet_detect_docker_cgroup_driver) {
+        std::string warning;
+        facts.docker_cgroup_driver = host::docker_cgroup_driver(&warning);
+        if (!warning.empty()) log::warning(warning);
+      }
+      docs.push_back(componentconfigs::kubelet_config(std::nullopt, cluster, r, facts, &warnings));
+    } else if (name == "KubeProxyConfiguration") {
+      docs.push_back(
+          componentconfigs::kube_proxy_config(std::nullopt, cluster, advertise, r, &warnings));
+    } else {
+      throw Error("--component-configs needs to contain some of [KubeProxyConfiguration "
+                  "KubeletConfiguration]",
+                  fmt::format("\"{}\" is not a component config kadm knows", name), kExitUsage);
     }
-    throw Error(fmt::format("unknown component config \"{}\"", name),
-                "use KubeletConfiguration and/or KubeProxyConfiguration", kExitUsage);
   }
-  (void)set;
+  for (const auto& w : warnings) log::warning(w);
   return docs;
 }
 
@@ -84,7 +109,7 @@ void add_print(Command& config) {
     auto schema = parse_output_schema(opts.api_version);
     auto set = api::print_init_defaults(r, host::hostname());
     auto docs = api::print_documents(set, schema);
-    for (auto& d : component_config_documents(opts.component_configs, set)) docs.push_back(d);
+    for (auto& d : component_config_documents(opts.component_configs, set, r)) docs.push_back(d);
     std::cout << yaml::emit_documents(docs);
     return 0;
   };
@@ -98,7 +123,7 @@ void add_print(Command& config) {
     auto schema = parse_output_schema(opts.api_version);
     auto set = api::print_join_defaults(r, host::hostname());
     auto docs = api::print_documents(set, schema);
-    for (auto& d : component_config_documents(opts.component_configs, set)) docs.push_back(d);
+    for (auto& d : component_config_documents(opts.component_configs, set, r)) docs.push_back(d);
     std::cout << yaml::emit_documents(docs);
     return 0;
   };
@@ -222,17 +247,22 @@ struct ImagesOptions {
   std::string kubernetes_version;
   std::string image_repository;
   std::string feature_gates;
+  std::string cri_socket;
   std::string output = "text";
   bool allow_missing_template_keys = true;
 };
 
 // The ClusterConfiguration images commands act on: --config or defaults, then the flags.
-api::ClusterConfiguration images_cluster(const Invocation& inv, const ImagesOptions& o) {
-  check_config_mixing(inv, {});
+// `node`, when given, receives the file's node registration as written (before defaulting).
+api::ClusterConfiguration images_cluster(const Invocation& inv, const ImagesOptions& o,
+                                         api::NodeRegistrationOptions* node = nullptr) {
+  check_config_mixing(inv, {"cri-socket"});
   api::ConfigSet set;
   if (!o.config.empty()) {
     set = load_config_or_throw(o.config);
   }
+  if (node && set.init) *node = set.init->node_registration;
+  else if (node && set.join) *node = set.join->node_registration;
   if (!set.cluster) set.cluster = api::ClusterConfiguration{};
   auto& c = *set.cluster;
   if (!o.kubernetes_version.empty()) c.kubernetes_version = o.kubernetes_version;
@@ -276,6 +306,20 @@ void add_images(Command& config) {
                   "allowed formats are: text, json, yaml", kExitUsage);
     }
     return 0;
+  };
+
+  auto& pull = images.add("pull", "Pull images used by kadm");
+  pull.long_help = "Pull images used by kadm through the container runtime's CRI socket, in parallel unless "
+                   "nodeRegistration.imagePullSerial is true";
+  pull.flag("config", "Path to a kubeadm configuration file.", &opts.config);
+  pull.flag("cri-socket", "Path to the CRI socket to connect. If empty kadm will try to auto-detect this value; use this option only if you have more than one CRI installed or if you have non-standard CRI socket.", &opts.cri_socket);
+  pull.flag("feature-gates", "A set of key=value pairs that describe feature gates for various features.", &opts.feature_gates);
+  pull.flag("image-repository", "Choose a container registry to pull control plane images from", &opts.image_repository, "registry.k8s.io");
+  pull.flag("kubernetes-version", "Choose a specific Kubernetes version for the control plane.", &opts.kubernetes_version, "stable-1");
+  pull.run = [](Invocation& inv) {
+    api::NodeRegistrationOptions node;
+    auto c = images_cluster(inv, opts, &node);
+    return pull_control_plane_images(c, node, opts.cri_socket);
   };
 }
 
