@@ -69,7 +69,7 @@ struct Release {
   std::vector<FeatureGate> feature_gates;
 
   // Static Pod manifests (phases/controlplane/manifests.go, phases/etcd/local.go,
-  // util/staticpod/utils.go of the newest patch of the minor; docs/version-facts.md §9).
+  // util/staticpod/utils.go of the newest patch of the minor; the PRs named below).
   bool apiserver_insecure_port_zero = false;   // --insecure-port=0 (≤1.21; PR #102121)
   bool kcm_scheduler_port_zero = false;        // --port=0 (≤1.22; PRs #104157, #105034)
   bool dual_stack_gate_to_components = false;  // featureGates.IPv6DualStack → --feature-gates (≤1.22)
