@@ -258,8 +258,9 @@ void renew_kubeconfig(const Loaded& l, const std::string& path) {
   auto old_key = cur.key_pem.empty()
                      ? std::nullopt
                      : std::optional<pki::Key>(pki::parse_private_key(cur.key_pem, path));
-  pki::Key key =
-      pki::generate_key(old_key && old_key->algorithm() ? *old_key->algorithm() : in.algorithm);
+  // Without --config the defaults do not describe the cluster: keep the key's algorithm.
+  bool keep = opts().config.empty() && old_key && old_key->algorithm();
+  pki::Key key = pki::generate_key(keep ? *old_key->algorithm() : in.algorithm);
   auto cert = pki::create_signed(pki::renewal_spec(old, in, ca.cert), key, ca.cert, *ca.key);
   for (auto& u : cfg.users) {
     if (u.name != cur.user.name) continue;
@@ -286,7 +287,7 @@ int renew(Invocation& inv, const std::string& name) {
   bool all = name == "all";
   for (const auto* d : managed_leaves(l)) {
     if (!all && name != d->name) continue;
-    pki::renew_cert(*d, l.inputs(), l.cert_dir);
+    pki::renew_cert(*d, l.inputs(), l.cert_dir, o.config.empty());
     std::cout << d->long_name << " renewed\n";
   }
   for (const auto& f : managed_kubeconfigs(*l.release)) {

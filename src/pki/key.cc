@@ -6,6 +6,8 @@
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
 
+#include <vector>
+
 #include "pki/ossl.h"
 #include "util/error.h"
 
@@ -34,12 +36,98 @@ ossl::BNPtr secret_bn() {
   return b;
 }
 
-// RSA key generation from two primes made by OpenSSL's prime generator (BN_generate_prime_ex2:
-// sieve plus 64 Miller-Rabin rounds). OpenSSL 3's EVP keygen takes the SP 800-56B route for
-// 2-prime keys of 2048 bits and more, which costs about 3.5x the CPU time for keys of the same
-// form (n = pq, e = 65537, both primes of half the size with the top two bits set), and key
-// generation is what `init phase certs` spends its time on. The assembled key is checked with
-// OpenSSL's pairwise consistency test before it is used.
+// Small odd primes for the sieve (3 … 17863: the first 2048 odd primes).
+const std::vector<BN_ULONG>& small_primes() {
+  static const std::vector<BN_ULONG> primes = [] {
+    std::vector<BN_ULONG> out;
+    std::vector<bool> composite(17864, false);
+    for (size_t i = 3; i < composite.size() && out.size() < 2048; i += 2) {
+      if (composite[i]) continue;
+      out.push_back(i);
+      for (size_t j = i * i; j < composite.size(); j += 2 * i) composite[j] = true;
+    }
+    return out;
+  }();
+  return primes;
+}
+
+// Miller-Rabin with `rounds` random bases in [2, n-2] (n odd, > 3).
+bool miller_rabin(const BIGNUM* n, int rounds, BN_CTX* ctx) {
+  using Mont = std::unique_ptr<BN_MONT_CTX, ossl::Deleter<BN_MONT_CTX_free>>;
+  BN_CTX_start(ctx);
+  BIGNUM* n1 = BN_CTX_get(ctx);  // n - 1
+  BIGNUM* d = BN_CTX_get(ctx);
+  BIGNUM* range = BN_CTX_get(ctx);
+  BIGNUM* a = BN_CTX_get(ctx);
+  BIGNUM* y = BN_CTX_get(ctx);
+  Mont mont(BN_MONT_CTX_new());
+  bool ok = y && mont && BN_copy(n1, n) && BN_sub_word(n1, 1) && BN_copy(range, n1) &&
+            BN_sub_word(range, 3) && BN_MONT_CTX_set(mont.get(), n, ctx);
+  if (!ok) {
+    BN_CTX_end(ctx);
+    rsa_fail("primality test");
+  }
+  int s = 0;
+  while (!BN_is_bit_set(n1, s)) ++s;
+  BN_rshift(d, n1, s);
+  bool prime = true;
+  for (int r = 0; r < rounds && prime; ++r) {
+    if (!BN_priv_rand_range_ex(a, range, 0, ctx) || !BN_add_word(a, 2) ||
+        !BN_mod_exp_mont(y, a, d, n, ctx, mont.get())) {
+      BN_CTX_end(ctx);
+      rsa_fail("primality test");
+    }
+    if (BN_is_one(y) || BN_cmp(y, n1) == 0) continue;
+    bool witness = true;
+    for (int i = 1; i < s && witness; ++i) {
+      if (!BN_mod_sqr(y, y, n, ctx)) {
+        BN_CTX_end(ctx);
+        rsa_fail("primality test");
+      }
+      if (BN_cmp(y, n1) == 0)
+        witness = false;
+      else if (BN_is_one(y))
+        break;
+    }
+    if (witness) prime = false;
+  }
+  BN_CTX_end(ctx);
+  return prime;
+}
+
+// A random prime of exactly `bits` bits with the top two bits set and gcd(p-1, 65537) = 1:
+// random odd start, a sieve over the next candidates by the first 2048 odd primes (as OpenSSL's
+// own probable_prime does), then 20 Miller-Rabin rounds, the count Go's crypto/rand.Prime uses for
+// the keys kubeadm makes (FIPS 186-4 table C.3 asks for 4-5 for these sizes).
+void random_prime(BIGNUM* p, int bits, BN_CTX* ctx) {
+  const auto& primes = small_primes();
+  std::vector<BN_ULONG> mods(primes.size());
+  for (;;) {
+    if (!BN_priv_rand_ex(p, bits, BN_RAND_TOP_TWO, BN_RAND_BOTTOM_ODD, 0, ctx)) rsa_fail("random");
+    for (size_t i = 0; i < primes.size(); ++i) mods[i] = BN_mod_word(p, primes[i]);
+    BN_ULONG mod_e = BN_mod_word(p, RSA_F4);
+    for (BN_ULONG delta = 0; delta < (static_cast<BN_ULONG>(1) << 20); delta += 2) {
+      bool sieved = (mod_e + delta) % RSA_F4 == 1;  // p - 1 divisible by e
+      for (size_t i = 0; i < primes.size() && !sieved; ++i)
+        sieved = (mods[i] + delta) % primes[i] == 0;
+      if (sieved) continue;
+      ossl::BNPtr cand(BN_dup(p));
+      if (!cand || !BN_add_word(cand.get(), delta)) rsa_fail("candidate");
+      if (BN_num_bits(cand.get()) != bits) break;  // ran past the top: start again
+      if (!miller_rabin(cand.get(), 20, ctx)) continue;
+      if (!BN_copy(p, cand.get())) rsa_fail("candidate");
+      BN_set_flags(p, BN_FLG_CONSTTIME);
+      return;
+    }
+  }
+}
+
+// RSA key generation from two primes of random_prime(). OpenSSL 3's EVP keygen takes the
+// SP 800-56B route for 2-prime keys of 2048 bits and more, which costs about 300 ms of CPU per
+// key here, and its BN_generate_prime_ex2 runs 64 Miller-Rabin rounds on each prime (≈ 85 ms per
+// key); key generation is what `init phase certs` spends its time on. The keys have the same form
+// (n = pq, e = 65537, primes of half the size with the top two bits set, |p - q| > 2^(bits/2-100))
+// and are checked with OpenSSL's pairwise consistency test before use.
 Key generate_rsa(int bits) {
   BNCtx ctx(BN_CTX_secure_new());
   ossl::BNPtr e(BN_new());
@@ -52,8 +140,7 @@ Key generate_rsa(int bits) {
   int half = bits / 2;
   auto prime_with_e = [&](BIGNUM* out, BIGNUM* minus1) {
     for (;;) {
-      if (!BN_generate_prime_ex2(out, half, 0, nullptr, nullptr, nullptr, ctx.get()))
-        rsa_fail("prime");
+      random_prime(out, half, ctx.get());
       if (!BN_sub(minus1, out, one.get()) || !BN_gcd(gcd.get(), minus1, e.get(), ctx.get()))
         rsa_fail("gcd");
       if (BN_is_one(gcd.get())) return;

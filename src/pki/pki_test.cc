@@ -1,6 +1,8 @@
 // Keys, certificates, CSRs and SPKI hashes made with real OpenSSL and parsed back.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/pem.h>
 
 #include "pki/cert.h"
@@ -67,6 +69,35 @@ TEST(Keys, RsaKeysPassOpenSslsFullKeyCheck) {
   EXPECT_EQ(EVP_PKEY_check(ctx.get()), 1) << ossl::last_error();
   Key other = generate_key(KeyAlgorithm::kRSA2048);
   EXPECT_FALSE(k.same_public_key(other));
+}
+
+// kadm searches RSA primes itself (src/pki/key.cc); OpenSSL's own 64-round test must agree.
+TEST(Keys, RsaFactorsArePrimesOfHalfTheSizeWellApart) {
+  for (auto algo : {KeyAlgorithm::kRSA2048, KeyAlgorithm::kRSA2048, KeyAlgorithm::kRSA3072}) {
+    Key k = generate_key(algo);
+    BIGNUM* p = nullptr;
+    BIGNUM* q = nullptr;
+    BIGNUM* e = nullptr;
+    ASSERT_EQ(EVP_PKEY_get_bn_param(k.get(), OSSL_PKEY_PARAM_RSA_FACTOR1, &p), 1);
+    ASSERT_EQ(EVP_PKEY_get_bn_param(k.get(), OSSL_PKEY_PARAM_RSA_FACTOR2, &q), 1);
+    ASSERT_EQ(EVP_PKEY_get_bn_param(k.get(), OSSL_PKEY_PARAM_RSA_E, &e), 1);
+    BN_CTX* ctx = BN_CTX_new();
+    EXPECT_EQ(BN_check_prime(p, ctx, nullptr), 1);
+    EXPECT_EQ(BN_check_prime(q, ctx, nullptr), 1);
+    EXPECT_EQ(BN_num_bits(p), k.bits() / 2);
+    EXPECT_EQ(BN_num_bits(q), k.bits() / 2);
+    EXPECT_TRUE(BN_is_bit_set(p, k.bits() / 2 - 2)) << "top two bits set";
+    EXPECT_EQ(BN_get_word(e), 65537u);
+    BIGNUM* diff = BN_new();
+    BN_sub(diff, p, q);
+    BN_set_negative(diff, 0);
+    EXPECT_GT(BN_num_bits(diff), k.bits() / 2 - 100);
+    BN_free(diff);
+    BN_free(p);
+    BN_free(q);
+    BN_free(e);
+    BN_CTX_free(ctx);
+  }
 }
 
 TEST(Keys, AlgorithmNamesAreTheV1beta4Ones) {

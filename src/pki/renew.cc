@@ -15,7 +15,8 @@ CertSpec renewal_spec(const Certificate& existing, const PkiInputs& in, const Ce
   return s;
 }
 
-void renew_cert(const CertDef& def, const PkiInputs& in, const std::string& dir) {
+void renew_cert(const CertDef& def, const PkiInputs& in, const std::string& dir,
+                bool keep_key_algorithm) {
   std::string crt = cert_path(dir, def.base_name);
   auto existing = read_cert(crt);
   if (!existing)
@@ -35,7 +36,8 @@ void renew_cert(const CertDef& def, const PkiInputs& in, const std::string& dir)
                             cert_path(dir, ca_of(def).base_name)),
                 "renewal keeps the CA: fix or remove the certificate first", kExitFailure);
   auto old_key = read_key(key_path(dir, def.base_name));
-  KeyAlgorithm algo = old_key && old_key->algorithm() ? *old_key->algorithm() : in.algorithm;
+  KeyAlgorithm algo =
+      keep_key_algorithm && old_key && old_key->algorithm() ? *old_key->algorithm() : in.algorithm;
   Key key = generate_key(algo);
   Certificate cert = create_signed(renewal_spec(*existing, in, ca.cert), key, ca.cert, *ca.key);
   write_cert_and_key(dir, def.base_name, cert, key);

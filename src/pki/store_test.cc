@@ -160,6 +160,26 @@ TEST(Store, BadPkiFixturesFailWithTheirMessage) {
   EXPECT_GE(cases, 9);
 }
 
+// An extra SAN that is neither an IP address nor a DNS name is refused before anything is written.
+TEST(Store, ExtraSanThatIsNoIpNorDnsNameIsAConfigErrorNamingTheField) {
+  TempDir t;
+  std::string cfg = slurp(std::string(KADM_FIXTURES) + "/bad-pki/config.yaml");
+  cfg.replace(cfg.find("CERT_DIR"), 8, t.path + "/pki");
+  cfg += "apiServer:\n  certSANs: [\"10.0.0.1/24\"]\n";
+  host::write_file_atomic(t.path + "/config.yaml", cfg, 0600);
+  std::string cmd =
+      fmt::format("{} init phase certs all --config {}/config.yaml 2>&1", KADM_BINARY, t.path);
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  int status = pclose(p);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0) << out;
+  EXPECT_NE(out.find("apiServer.certSANs"), std::string::npos) << out;
+  EXPECT_NE(out.find("10.0.0.1/24"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(t.path + "/pki"));
+}
+
 // A directory the process may not write to: as root, the check runs in a child that drops to
 // "nobody" (root ignores permissions); otherwise the directory is simply made read-only.
 TEST(Store, UnwritableDirectoryIsAnErrorNamingTheFileAndWritesNothing) {
