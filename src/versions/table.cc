@@ -167,6 +167,19 @@ std::vector<Release> build_table() {
     r.kubelet_runtime_endpoint_field = m >= 27;
     r.kubelet_image_max_gc_age_field = m >= 29;
     r.kubelet_crash_loop_backoff_field = m >= 32;
+    // Addons.
+    r.coredns_kube_dns_translation = m <= 20;
+    r.coredns_master_toleration = m <= 25;
+    r.coredns_anti_affinity = m >= 25;
+    r.coredns_drop_all_upper = m >= 29;
+    r.coredns_probe_ports_named = m >= 34;
+    r.coredns_cache_disable_domain = m >= 33;
+    r.coredns_rbac_endpointslices = m >= 22;
+    r.coredns_rbac_get_nodes = m <= 27;
+    r.dns_service_name_label = m <= 20 ? "KubeDNS" : "CoreDNS";
+    r.kube_proxy_critical_addons_toleration = m <= 21;
+    r.kube_proxy_sa_first = m <= 24;
+    r.download_certs_public_0644 = m >= 22;
     for (const auto& g : kGates) {
       if (m >= g.from && m <= g.to) r.feature_gates.push_back({g.name, g.on, g.stage});
     }

@@ -102,6 +102,21 @@ struct Release {
   bool kubelet_runtime_endpoint_field = false; // containerRuntimeEndpoint: "" (1.27+)
   bool kubelet_image_max_gc_age_field = false; // imageMaximumGCAge: 0s (1.29+)
   bool kubelet_crash_loop_backoff_field = false;  // crashLoopBackOff: {} (1.32+)
+
+  // Addons (phases/addons/dns and proxy; pull requests in kubernetes/kubernetes as noted;
+  // v1.20 compared with upstream kubeadm v1.20.2, tests/fixtures/addons/v1.20).
+  bool coredns_kube_dns_translation = false;  // read kube-dns's ConfigMap into the Corefile (≤1.20; #99646)
+  bool coredns_master_toleration = false;     // node-role.kubernetes.io/master toleration (≤1.25; #112008)
+  bool coredns_anti_affinity = false;         // preferred anti-affinity across hosts (1.25+; #110593)
+  bool coredns_drop_all_upper = false;        // capabilities drop "ALL", not "all" (1.29+; #121384)
+  bool coredns_probe_ports_named = false;     // probe containerPorts 8080/8181, probes by name (1.34+; #131587)
+  bool coredns_cache_disable_domain = false;  // cache 30 { disable success|denial <dnsDomain> } (1.33+; #128359)
+  bool coredns_rbac_endpointslices = false;   // list/watch discovery.k8s.io endpointslices (1.22+)
+  bool coredns_rbac_get_nodes = false;        // get nodes (≤1.27; #117521)
+  std::string dns_service_name_label;         // kube-dns Service label kubernetes.io/name
+  bool kube_proxy_critical_addons_toleration = false;  // CriticalAddonsOnly toleration (≤1.21; #101966)
+  bool kube_proxy_sa_first = false;           // SA, ConfigMap, DaemonSet; later ConfigMap, DaemonSet, SA (≤1.24; #109995)
+  bool download_certs_public_0644 = false;    // download-certs writes .crt/.pub 0644; before all 0600 (1.22+; #103313)
 };
 
 // The release entry for a minor version, or nullptr when outside the table.
