@@ -1,4 +1,4 @@
-// kadm config print|migrate|validate|images list
+// kadm config print|migrate|validate|images list|images pull
 #include <fmt/format.h>
 
 #include <fstream>
@@ -11,6 +11,7 @@
 #include "api/print_defaults.h"
 #include "api/validate.h"
 #include "cli/config_flags.h"
+#include "cli/images_pull.h"
 #include "cli/root.h"
 #include "componentconfigs/kube_proxy.h"
 #include "componentconfigs/kubelet.h"
@@ -246,17 +247,22 @@ struct ImagesOptions {
   std::string kubernetes_version;
   std::string image_repository;
   std::string feature_gates;
+  std::string cri_socket;
   std::string output = "text";
   bool allow_missing_template_keys = true;
 };
 
 // The ClusterConfiguration images commands act on: --config or defaults, then the flags.
-api::ClusterConfiguration images_cluster(const Invocation& inv, const ImagesOptions& o) {
-  check_config_mixing(inv, {});
+// `node`, when given, receives the file's node registration as written (before defaulting).
+api::ClusterConfiguration images_cluster(const Invocation& inv, const ImagesOptions& o,
+                                         api::NodeRegistrationOptions* node = nullptr) {
+  check_config_mixing(inv, {"cri-socket"});
   api::ConfigSet set;
   if (!o.config.empty()) {
     set = load_config_or_throw(o.config);
   }
+  if (node && set.init) *node = set.init->node_registration;
+  else if (node && set.join) *node = set.join->node_registration;
   if (!set.cluster) set.cluster = api::ClusterConfiguration{};
   auto& c = *set.cluster;
   if (!o.kubernetes_version.empty()) c.kubernetes_version = o.kubernetes_version;
@@ -300,6 +306,20 @@ void add_images(Command& config) {
                   "allowed formats are: text, json, yaml", kExitUsage);
     }
     return 0;
+  };
+
+  auto& pull = images.add("pull", "Pull images used by kadm");
+  pull.long_help = "Pull images used by kadm through the container runtime's CRI socket, in parallel unless "
+                   "nodeRegistration.imagePullSerial is true";
+  pull.flag("config", "Path to a kubeadm configuration file.", &opts.config);
+  pull.flag("cri-socket", "Path to the CRI socket to connect. If empty kadm will try to auto-detect this value; use this option only if you have more than one CRI installed or if you have non-standard CRI socket.", &opts.cri_socket);
+  pull.flag("feature-gates", "A set of key=value pairs that describe feature gates for various features.", &opts.feature_gates);
+  pull.flag("image-repository", "Choose a container registry to pull control plane images from", &opts.image_repository, "registry.k8s.io");
+  pull.flag("kubernetes-version", "Choose a specific Kubernetes version for the control plane.", &opts.kubernetes_version, "stable-1");
+  pull.run = [](Invocation& inv) {
+    api::NodeRegistrationOptions node;
+    auto c = images_cluster(inv, opts, &node);
+    return pull_control_plane_images(c, node, opts.cri_socket);
   };
 }
 

@@ -9,10 +9,14 @@
 #include <fstream>
 #include <thread>
 
+#include "cri/endpoint.h"
+#include "cri/inspect.h"
+#include "cri/runtime.h"
 #include "net/transport.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/net.h"
+#include "versions/table.h"
 
 namespace kadm::phases {
 
@@ -128,10 +132,41 @@ std::string diagnose_kubelet(const KubeletProbe& kubelet, const std::string& las
                      kubelet.url, last);
 }
 
+ContainerDiagnosis diagnose_containers(const std::string& component, const std::string& cri_socket) {
+  ContainerDiagnosis d;
+  if (!cri::module_available()) return d;
+  try {
+    std::string endpoint = cri_socket.empty() ? cri::detect_endpoint(versions::newest_release()) : cri_socket;
+    cri::ConnectOptions options;  // diagnostics must not hang on a sick runtime
+    options.connect_timeout = std::chrono::seconds(3);
+    options.call_timeout = std::chrono::seconds(5);
+    auto runtime = cri::Runtime::connect(endpoint, options);
+    auto containers = cri::component_containers(*runtime, component);
+    if (containers.empty()) {
+      d.text = fmt::format("  the container runtime at {} has no container of {}", endpoint, component);
+      return d;
+    }
+    d.found = true;
+    const auto& newest = containers.front();
+    d.text = "  " + cri::summarize(newest);
+    if (!newest.status.log_path.empty()) {
+      auto lines = tail_lines(newest.status.log_path, 10);
+      if (!lines.empty()) d.text += fmt::format("\n  last lines of {}:", newest.status.log_path);
+      for (const auto& l : lines) d.text += "\n    " + l;
+    }
+  } catch (const Error& e) {
+    d.text = fmt::format("  the container runtime could not be asked about {}: {}", component, e.what());
+  }
+  return d;
+}
+
 std::string diagnose_component(const std::string& component, const std::string& node, const std::string& url,
                                const std::string& last, const KubeletProbe& kubelet,
-                               const std::string& pods_log_dir) {
+                               const std::string& pods_log_dir, const std::string& cri_socket) {
   std::string out = fmt::format("  {} at {}: {}", component, url, last);
+  auto containers = diagnose_containers(component, cri_socket);
+  if (containers.found) return out + "\n" + containers.text;
+  if (!containers.text.empty()) out += "\n" + containers.text;
   // Static Pod logs live in <pods_log_dir>/kube-system_<component>-<node>_<uid>/<container>/<restarts>.log.
   std::string prefix = fmt::format("kube-system_{}-{}_", component, node);
   std::string newest;

@@ -116,6 +116,13 @@ std::vector<Release> build_table() {
       r.known_cri_sockets = {"unix:///var/run/containerd/containerd.sock",
                              "unix:///var/run/crio/crio.sock", "unix:///var/run/cri-dockerd.sock"};
     }
+    if (m <= 23) {
+      r.docker_socket = "/var/run/docker.sock";
+      r.docker_hides_socket = "/run/containerd/containerd.sock";
+    }
+    if (m <= 22) r.cri_api_versions = {"v1alpha2"};
+    else if (m <= 25) r.cri_api_versions = {"v1", "v1alpha2"};
+    else r.cri_api_versions = {"v1"};
     r.default_cgroup_driver = m <= 20 ? "" : "systemd";
     // PKI. Pull requests in kubernetes/kubernetes: #97266 (v1.21, leaves get basic constraints),
     // #100324 (v1.22, client-go CA gets a DNS SAN), #117791 (v1.28, random CA serial),

@@ -53,6 +53,15 @@ struct Release {
   bool upgrade_plan_etcd_upgrade = false;  // UpgradeConfiguration.plan.etcdUpgrade (v1.33+)
   std::string default_cri_socket;
   std::vector<std::string> known_cri_sockets;  // detection order
+  // Container runtime (cri/endpoint.cc detects as upstream's DetectCRISocket). Up to v1.23
+  // Docker's own socket stands for the dockershim endpoint (default_cri_socket; the kubelet
+  // creates dockershim.sock itself) and hides the containerd that Docker ships with.
+  std::string docker_socket;        // "/var/run/docker.sock" (<=1.23), else ""
+  std::string docker_hides_socket;  // "/run/containerd/containerd.sock" (<=1.23), else ""
+  // CRI API versions the kubelet of this minor speaks, preferred first: v1alpha2 only up to
+  // v1.22, runtime.v1 preferred from v1.23 (kubernetes#106501), v1alpha2 gone in v1.26
+  // (kubernetes#110618).
+  std::vector<std::string> cri_api_versions;
   std::string default_cgroup_driver;         // what the kubelet config gets when unset
 
   // PKI: what kubeadm's certificates look like (pkiutil and client-go's cert package; sources

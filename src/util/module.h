@@ -1,0 +1,18 @@
+// Loading kadm's optional modules (kadm-http.so, kadm-cri.so) with dlopen. A module carries the
+// heavy libraries only some commands need, so that the others start without loading them.
+#pragma once
+
+#include <string>
+
+namespace kadm {
+
+// Where a module is looked for: next to the binary (build tree, tarball), then
+// <binary dir>/../lib/kadm (installed). Returns the first that exists, or "".
+std::string find_module(const std::string& name);
+
+// dlopen()s the module and returns the address of `symbol`, or nullptr with `error` saying which
+// file was missing, could not be loaded or lacks the symbol. The handle is never closed: modules
+// start threads (gRPC) that must outlive every caller.
+void* load_module_symbol(const std::string& name, const char* symbol, std::string* error);
+
+}  // namespace kadm
