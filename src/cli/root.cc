@@ -6,7 +6,6 @@
 #include <cstring>
 
 #include "phases/init/data.h"
-#include "phases/join/data.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -72,7 +71,6 @@ Example usage:
   add_completion_command(*root);
   add_config_commands(*root);
   phases::add_init_command(*root);
-  phases::add_join_command(*root);
   add_certs_commands(*root);
   add_kubeconfig_commands(*root);
   add_token_commands(*root);
