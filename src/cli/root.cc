@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "phases/init/data.h"
+#include "phases/join/data.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -71,6 +72,7 @@ Example usage:
   add_completion_command(*root);
   add_config_commands(*root);
   phases::add_init_command(*root);
+  phases::add_join_command(*root);
   add_certs_commands(*root);
   add_kubeconfig_commands(*root);
   add_token_commands(*root);
