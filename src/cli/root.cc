@@ -7,7 +7,6 @@
 
 #include "phases/init/data.h"
 #include "phases/join/data.h"
-#include "phases/join/data.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -73,7 +72,6 @@ Example usage:
   add_completion_command(*root);
   add_config_commands(*root);
   phases::add_init_command(*root);
-  phases::add_join_command(*root);
   phases::add_join_command(*root);
   add_certs_commands(*root);
   add_kubeconfig_commands(*root);

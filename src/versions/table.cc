@@ -194,13 +194,6 @@ std::vector<Release> build_table() {
     r.join_wait_control_plane = m <= 29 ? 0 : m <= 34 ? 1 : 2;
     r.join_done_master_wording = m <= 23;
     r.node_patch_timeout_fixed = m <= 30;
-    // Join.
-    r.join_update_status_phase = m <= 30;
-    r.etcd_learner_join = m <= 26 ? 0 : m <= 32 ? 1 : 2;
-    r.kubelet_local_mode = m <= 30 ? 0 : m <= 35 ? 1 : 2;
-    r.join_wait_control_plane = m <= 29 ? 0 : m <= 34 ? 1 : 2;
-    r.join_done_master_wording = m <= 23;
-    r.node_patch_timeout_fixed = m <= 30;
     for (const auto& g : kGates) {
       if (m >= g.from && m <= g.to) r.feature_gates.push_back({g.name, g.on, g.stage});
     }

@@ -141,21 +141,6 @@ struct Release {
   int join_wait_control_plane = 0;
   bool join_done_master_wording = false;  // "Control plane (master) label and taint were applied" (<=1.23)
   bool node_patch_timeout_fixed = false;  // Node patches wait PatchNodeTimeout 2m, not timeouts.kubernetesAPICall (<=1.30)
-
-  // Join (cmd/phases/join of each minor; docs/version-facts.md §6.10, §6.32-6.35).
-  bool join_update_status_phase = false;  // control-plane-join/update-status (<=1.30, a no-op from 1.22; #101915, #124373)
-  // etcd member add: 0 a voting member (<=1.26), 1 a learner, then promoted, with EtcdLearnerMode
-  // (1.27-1.32), 2 always a learner (1.33+).
-  int etcd_learner_join = 0;
-  // ControlPlaneKubeletLocalMode (etcd-join and kubelet-wait-bootstrap phases, a control-plane
-  // kubelet bootstraps against its local API server): 0 unknown (<=1.30), 1 by gate (1.31-1.35),
-  // 2 always (1.36).
-  int kubelet_local_mode = 0;
-  // Join's wait-control-plane phase: 0 absent (<=1.29; kadm still waits for the local API server),
-  // 1 all components with WaitForAllControlPlaneComponents (1.30-1.34), 2 always (1.35+).
-  int join_wait_control_plane = 0;
-  bool join_done_master_wording = false;  // "Control plane (master) label and taint were applied" (<=1.23)
-  bool node_patch_timeout_fixed = false;  // Node patches wait PatchNodeTimeout 2m, not timeouts.kubernetesAPICall (<=1.30)
 };
 
 // The release entry for a minor version, or nullptr when outside the table.
