@@ -139,7 +139,8 @@ std::string serialize(const Config& config) {
     if (!c.ns.empty()) body["namespace"] = c.ns;
     contexts.push_back(json{{"context", body}, {"name", c.name}});
   }
-  doc["contexts"] = contexts;
+  // client-go writes an empty list as null (a nil Go slice), as in cluster-info.
+  doc["contexts"] = contexts.empty() ? json(nullptr) : contexts;
   json users = json::array();
   for (const auto& u : config.users) {
     json body = json::object();
@@ -151,7 +152,7 @@ std::string serialize(const Config& config) {
     if (!u.token.empty()) body["token"] = u.token;
     users.push_back(json{{"name", u.name}, {"user", body}});
   }
-  doc["users"] = users;
+  doc["users"] = users.empty() ? json(nullptr) : users;
   return yaml::emit(doc);
 }
 

@@ -174,6 +174,9 @@ std::vector<Release> build_table() {
     r.kubelet_runtime_endpoint_field = m >= 27;
     r.kubelet_image_max_gc_age_field = m >= 29;
     r.kubelet_crash_loop_backoff_field = m >= 32;
+    r.wait_serial_kubelet_check = m >= 30;
+    r.token_rbac_lines_capitalized = m >= 21;
+    r.uploaded_config_has_authz_mode = m <= 30;
     // Addons.
     r.coredns_kube_dns_translation = m <= 20;
     r.coredns_master_toleration = m <= 25;
@@ -197,6 +200,19 @@ std::vector<Release> build_table() {
     for (const auto& g : kGates) {
       if (m >= g.from && m <= g.to) r.feature_gates.push_back({g.name, g.on, g.stage});
     }
+    // Preflight and reset: see the field comments in table.h for the pull requests. The external
+    // etcd floor was read for 1.20 (3.2.18), 1.31 (3.5.11-0) and 1.32+ (3.5.24-0); between them
+    // the 1.20 floor is kept (docs/version-facts.md §1.3).
+    r.preflight_kubelet_skew = m >= 29 ? 3 : 1;
+    r.preflight_bridge_netfilter = m <= 29;
+    r.preflight_swap_style = m <= 22 ? 0 : m <= 28 ? 1 : m <= 30 ? 2 : 3;
+    r.preflight_crictl = m <= 30 ? 2 : m == 31 ? 1 : 0;
+    r.preflight_conntrack = m <= 31;
+    r.preflight_join_manifests_dir = m <= 22;
+    r.preflight_hostname_format = m >= 21;
+    r.preflight_min_external_etcd = m <= 30 ? "3.2.18" : m == 31 ? "3.5.11-0" : "3.5.24-0";
+    r.reset_update_cluster_status = m <= 22;
+    r.reset_legacy_dirs = m <= 23;
     table.push_back(std::move(r));
   }
   return table;

@@ -75,6 +75,20 @@ struct Release {
   std::string kubelet_client_group;     // O of apiserver-kubelet-client
   bool skid_sha256 = false;             // CA subject key id: truncated SHA-256 (Go 1.25+), not SHA-1
 
+  // Preflight checks (preflight/checks.go of each minor; pull requests in kubernetes/kubernetes).
+  int preflight_kubelet_skew = 1;        // KubeletVersion: kubelet >= v1.(minor - skew).0 (N-3 from 1.29; #120825)
+  bool preflight_bridge_netfilter = false;  // FileContent--…-bridge-nf-call-ip(6)tables (<=1.29; #123464)
+  int preflight_swap_style = 0;          // preflight::SwapStyle: error (<=1.22), warning (1.23+; #104854),
+                                         // NodeSwap beta text (1.29+; #120198), cgroup v2 text (1.31+; #125157)
+  int preflight_crictl = 0;              // FileExisting-crictl: 2 error (<=1.30), 1 warning (1.31), 0 gone (kubeadm#3064)
+  bool preflight_conntrack = false;      // FileExisting-conntrack mandatory (Kubernetes < 1.32)
+  bool preflight_join_manifests_dir = false;  // join: DirAvailable--etc-kubernetes-manifests (<=1.22; #104942)
+  bool preflight_hostname_format = false;     // Hostname warns about invalid node names (1.21+; #99194)
+  std::string preflight_min_external_etcd;    // ExternalEtcdVersion floor (MinExternalEtcdVersion)
+  // Reset (cmd/phases/reset).
+  bool reset_update_cluster_status = false;  // update-cluster-status phase (<=1.22, a no-op in 1.22; #105888)
+  bool reset_legacy_dirs = false;  // also cleans /var/lib/dockershim, /var/run/kubernetes, /var/lib/cni (<=1.23)
+
   std::vector<FeatureGate> feature_gates;
 
   // Static Pod manifests (phases/controlplane/manifests.go, phases/etcd/local.go,
@@ -111,6 +125,13 @@ struct Release {
   bool kubelet_runtime_endpoint_field = false; // containerRuntimeEndpoint: "" (1.27+)
   bool kubelet_image_max_gc_age_field = false; // imageMaximumGCAge: 0s (1.29+)
   bool kubelet_crash_loop_backoff_field = false;  // crashLoopBackOff: {} (1.32+)
+
+  // Online init.
+  bool wait_serial_kubelet_check = false;  // v1.30+: kubelet healthz first, then the API server
+  bool token_rbac_lines_capitalized = false;  // "[bootstrap-token] Configured RBAC rules …" (1.21+)
+  // kube-apiserver manifest generation wrote authorization-mode into apiServer.extraArgs, so the
+  // uploaded kubeadm-config carries it (seen in v1.20.2; assumed until the v1beta4 list form).
+  bool uploaded_config_has_authz_mode = false;
 
   // Addons (phases/addons/dns and proxy; pull requests in kubernetes/kubernetes as noted;
   // v1.20 compared with upstream kubeadm v1.20.2, tests/fixtures/addons/v1.20).

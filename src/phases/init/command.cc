@@ -1,9 +1,17 @@
 // `kadm init` and `kadm init phase …`: flags, phase list, and the run.
 #include <fmt/format.h>
 
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <functional>
+
 #include "cli/root.h"
+#include "host/fs.h"
 #include "phases/init/data.h"
 #include "phases/init/phases.h"
+#include "phases/init/preflight.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -45,10 +53,66 @@ void add_init_flags(cli::Command& cmd, InitOptions& o) {
     if (f.name == "kubeconfig-dir" || f.name == "kubeconfig") f.hidden = true;
 }
 
+// Every file the dry run wrote, under the path a real run would write it to. Files holding a
+// private key (keys, kubeconfigs) are listed, never printed.
+void print_dry_run_files(const InitData& d) {
+  struct Root {
+    std::string dry, real;
+  };
+  std::vector<Root> roots = {{d.cert_dir, d.config.cluster->certificates_dir},
+                             {d.manifest_dir, "/etc/kubernetes/manifests"},
+                             {d.kubelet_dir, "/var/lib/kubelet"},
+                             {d.dry_run_dir, "/etc/kubernetes"}};
+  std::vector<std::string> files;
+  std::function<void(const std::string&)> walk = [&](const std::string& dir) {
+    DIR* dp = opendir(dir.c_str());
+    if (!dp) return;
+    while (dirent* e = readdir(dp)) {
+      std::string n = e->d_name;
+      if (n == "." || n == "..") continue;
+      std::string path = dir + "/" + n;
+      struct stat st {};
+      if (stat(path.c_str(), &st) != 0) continue;
+      if (S_ISDIR(st.st_mode)) walk(path);
+      else files.push_back(path);
+    }
+    closedir(dp);
+  };
+  walk(d.dry_run_dir);
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    std::string real = f;
+    for (const auto& r : roots) {
+      if (f.rfind(r.dry + "/", 0) == 0) {
+        real = r.real + f.substr(r.dry.size());
+        break;
+      }
+    }
+    auto content = host::read_file(f).value_or("");
+    bool secret = content.find("PRIVATE KEY") != std::string::npos ||
+                  content.find("client-key-data") != std::string::npos;
+    if (secret) {
+      log::progress("[dryrun] Would write file \"{}\" (holds a private key; not shown, see {})", real, f);
+      continue;
+    }
+    log::progress("[dryrun] Would write file \"{}\" with content:", real);
+    std::string indented;
+    size_t start = 0;
+    while (start < content.size()) {
+      size_t nl = content.find('\n', start);
+      indented += "\t" + content.substr(start, nl == std::string::npos ? std::string::npos : nl - start) + "\n";
+      if (nl == std::string::npos) break;
+      start = nl + 1;
+    }
+    std::fwrite(indented.data(), 1, indented.size(), log::progress_stream());
+  }
+}
+
 }  // namespace
 
 std::vector<workflow::Phase> init_phases(const versions::Release& r) {
   std::vector<workflow::Phase> out;
+  out.push_back(preflight_phase());
   out.push_back(certs_phase());
   out.push_back(kubeconfig_phase());
   if (r.kubelet_start_before_manifests) out.push_back(kubelet_start_phase());
@@ -70,6 +134,7 @@ void add_init_command(cli::Command& root) {
   InitOptions& o = init_options();
   auto& cmd = root.add("init", "Run this command in order to set up the Kubernetes control plane");
   add_init_flags(cmd, o);
+  add_fix_flag(cmd, &init_fix_flag());
   auto wf = std::make_shared<workflow::Workflow>();
   // The help and the phase commands list the newest order; a run follows its release's order.
   wf->phases = init_phases(versions::newest_release());
@@ -85,13 +150,12 @@ void add_init_command(cli::Command& root) {
     log::progress("[init] Using Kubernetes version: {}", data.version().str());
     workflow::Workflow run_wf = *wf;
     run_wf.phases = init_phases(data.release());
-    std::vector<std::string> skip = init_options().skip_phases.empty() ? data.init().skip_phases : init_options().skip_phases;
+    // InitData merged --skip-phases (which wins) with the file's skipPhases and the disabled addons.
+    const std::vector<std::string>& skip = data.init().skip_phases;
     workflow::run_all(run_wf, ctx, skip);
+    if (data.dry_run) print_dry_run_files(data);
     // Up to v1.24 the banner came after the phases rather than from a phase of its own.
-    bool banner_phase = data.release().show_join_command_phase;
-    if (!banner_phase || std::find(skip.begin(), skip.end(), "show-join-command") != skip.end()) {
-      if (!banner_phase) print_join_banner(data);
-    }
+    if (!data.release().show_join_command_phase) print_join_banner(data);
     return 0;
   };
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "addons/ensure.h"
 #include "api/defaults.h"
 #include "api/validate.h"
 #include "cli/config_flags.h"
@@ -24,9 +25,9 @@ namespace {
 
 // Flags that may accompany --config (upstream ValidateMixedArguments).
 const std::vector<std::string> kAllowedWithConfig = {
-    "config", "ignore-preflight-errors", "dry-run", "kubeconfig", "kubeconfig-dir", "node-name",
+    "config", "ignore-preflight-errors", "dry-run", "fix", "kubeconfig", "kubeconfig-dir", "node-name",
     "patches", "experimental-patches", "upload-certs", "certificate-key", "output", "csr-dir",
-    "csr-only"};
+    "csr-only", "print-manifest"};
 
 // Applies the flags that describe the configuration (only when there is no --config).
 void apply_config_flags(const cli::Invocation& inv, const InitOptions& o, api::ConfigSet& set) {
@@ -80,12 +81,17 @@ InitData::InitData(const cli::Invocation& inv) {
   std::string patches = !o.patches.empty() ? o.patches : o.experimental_patches;
   if (!patches.empty()) config.init->patches = api::Patches{patches};
 
-  // A default token made by init carries upstream's description.
-  if (config.init->bootstrap_tokens.empty()) {
+  // Without --config, init's token flags make the default token, which carries upstream's
+  // description; a configuration file's tokens are taken as written.
+  if (config.init->bootstrap_tokens.empty() && o.config_path.empty()) {
     api::BootstrapToken t;
     t.description = api::kDefaultTokenDescriptionInit;
     config.init->bootstrap_tokens.push_back(t);
   }
+  // Skipping an addon phase and disabling the addon are one setting (v1beta4), so the uploaded
+  // kubeadm-config says so too.
+  std::vector<std::string> skip = o.skip_phases.empty() ? config.init->skip_phases : o.skip_phases;
+  config.init->skip_phases = addons::manage_skipped_addons(*config.cluster, skip);
   api::check_valid(config);  // what the user wrote, with their line numbers
   api::set_defaults(config);
   api::set_dynamic_defaults(config, api::real_host_facts());

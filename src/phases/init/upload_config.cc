@@ -21,7 +21,13 @@ using kube::json;
 // The ClusterConfiguration as the cluster's own kubeadm reads it: the release's schema
 // (v1beta2 for v1.20), defaulted, without the node-local parts.
 std::string cluster_configuration_yaml(const InitData& d) {
-  return yaml::emit(api::encode_cluster(d.cluster(), d.release().written_schema, nullptr, &d.init()));
+  api::ClusterConfiguration c = d.cluster();
+  if (d.release().uploaded_config_has_authz_mode) {
+    auto& args = c.api_server.extra_args;
+    bool set = std::any_of(args.begin(), args.end(), [](const api::Arg& a) { return a.name == "authorization-mode"; });
+    if (!set) args.push_back({"authorization-mode", "Node,RBAC"});
+  }
+  return yaml::emit(api::encode_cluster(c, d.release().written_schema, nullptr, &d.init()));
 }
 
 // v1.21 and older keep the control-plane endpoints in a ClusterStatus document.
