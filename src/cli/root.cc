@@ -7,6 +7,7 @@
 
 #include "phases/init/data.h"
 #include "phases/join/data.h"
+#include "phases/reset/data.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -75,6 +76,7 @@ Example usage:
   phases::add_join_command(*root);
   add_certs_commands(*root);
   add_kubeconfig_commands(*root);
+  phases::reset::add_reset_command(*root);
   add_token_commands(*root);
   add_version_command(*root);
   return root;
