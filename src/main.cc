@@ -1,4 +1,5 @@
 // kadm: a kubeadm-compatible Kubernetes cluster bootstrapper.
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -11,6 +12,10 @@
 #include "util/log.h"
 
 int main(int argc, char** argv) {
+  // A peer that closes its end (an API server killed mid-request) must be an error on that one
+  // connection, which the API client retries, not a silent end of kadm: OpenSSL writes to TLS
+  // sockets with write(2), which raises SIGPIPE.
+  signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> args(argv + 1, argv + argc);
   auto root = kadm::cli::make_root();
   // Verbosity must be known before any command logs; CLI11 sets it during parsing, which runs
