@@ -1,6 +1,7 @@
 // What preflight (CRI, ImagePull) and reset (removing the node's Pods) need from the container
-// runtime. Until the CRI client module (src/cri/) lands, the implementation shells out to crictl
-// as upstream kubeadm did up to v1.30; the CRI module will provide the same interface.
+// runtime. kadm's own CRI client (src/cri, gRPC) implements it; a crictl-backed implementation,
+// as upstream kubeadm used up to v1.30, remains for installs without kadm-cri.so and for tests
+// that script the commands.
 #pragma once
 
 #include <memory>
@@ -10,6 +11,9 @@
 
 namespace kadm::host {
 class Machine;
+}
+namespace kadm::versions {
+struct Release;
 }
 
 namespace kadm::preflight {
@@ -33,5 +37,13 @@ class ContainerRuntime {
 // A crictl-backed runtime for `socket` ("unix:///run/containerd/containerd.sock" or a plain
 // path). Commands go through `m`, so tests script them.
 std::unique_ptr<ContainerRuntime> crictl_runtime(host::Machine& m, const std::string& socket);
+
+// The runtime at `endpoint` over the CRI client, speaking only the CRI versions the kubelet of
+// `release` speaks (any version kadm knows when null). Connects on first use.
+std::unique_ptr<ContainerRuntime> cri_runtime(const std::string& endpoint, const versions::Release* release);
+
+// cri_runtime when kadm-cri.so is installed, else crictl_runtime.
+std::unique_ptr<ContainerRuntime> container_runtime(host::Machine& m, const std::string& endpoint,
+                                                    const versions::Release* release);
 
 }  // namespace kadm::preflight

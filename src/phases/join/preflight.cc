@@ -100,7 +100,7 @@ void run_preflight(workflow::Context& ctx) {
   // CRI socket it implies.
   if (machine.on_path("kubelet")) machine.prefetch({"kubelet", "--version"});
   const auto& r = d.release();
-  auto runtime = preflight::crictl_runtime(machine, d.cfg.node_registration.cri_socket);
+  auto runtime = preflight::container_runtime(machine, d.cfg.node_registration.cri_socket, &r);
   preflight::Env env{machine, runtime.get()};
   log::v(1, "[preflight] Running general checks");
   preflight::run_or_throw(preflight::join_checks({d.cfg, r, {}}), env, ignore);

@@ -144,7 +144,7 @@ ResetData::ResetData(const cli::Invocation& inv) {
   } else {
     log::v(1, "[reset] Using specified CRI socket: {}", cfg.cri_socket);
   }
-  runtime_ = preflight::crictl_runtime(*machine_, cfg.cri_socket);
+  runtime_ = preflight::container_runtime(*machine_, cfg.cri_socket, release_);
   input = &std::cin;
 }
 
