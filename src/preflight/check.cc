@@ -148,7 +148,7 @@ Report run_checks(const std::vector<Check>& checks, Env& env, const IgnoreSet& i
   return rep;
 }
 
-void throw_if_failed(const Report& r) {
+void throw_if_failed(const Report& r, const std::string& hint) {
   if (r.errors == 0) return;
   std::string msg = "[preflight] Some fatal errors occurred:\n";
   for (const auto& l : r.lines) msg += l + "\n";
@@ -156,9 +156,11 @@ void throw_if_failed(const Report& r) {
   for (const auto& n : r.failed) names += (names.empty() ? "" : ",") + n;
   throw Error(msg + "[preflight] If you know what you are doing, you can make a check non-fatal with "
                     "`--ignore-preflight-errors=...`",
-              fmt::format("fix the host (kadm init phase preflight --fix repairs swap, sysctls, kernel modules and "
-                          "containerd's config), or skip these checks with --ignore-preflight-errors={}",
-                          names),
+              !hint.empty() ? hint
+                            : fmt::format("fix the host (kadm init phase preflight --fix repairs swap, sysctls, kernel "
+                                          "modules and containerd's config), or skip these checks with "
+                                          "--ignore-preflight-errors={}",
+                                          names),
               kExitPreflight);
 }
 

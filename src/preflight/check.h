@@ -71,7 +71,8 @@ Report run_checks(const std::vector<Check>& checks, Env& env, const IgnoreSet& i
 
 // Throws the upstream preflight failure (kadm::Error, exit code 4) when `r` has errors:
 // "[preflight] Some fatal errors occurred:" + the error lines + the --ignore-preflight-errors hint.
-void throw_if_failed(const Report& r);
+// A non-empty `hint` replaces the generic one (--fix, --ignore-preflight-errors).
+void throw_if_failed(const Report& r, const std::string& hint = {});
 
 // Runs the checks and throws on errors: the whole upstream RunChecks.
 void run_or_throw(const std::vector<Check>& checks, Env& env, const IgnoreSet& ignore,

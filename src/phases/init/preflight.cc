@@ -4,10 +4,14 @@
 #include "phases/init/preflight.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include "host/machine.h"
 #include "images/images.h"
 #include "phases/init/data.h"
+#include "phases/init/resume.h"
 #include "preflight/node_checks.h"
 #include "preflight/runtime.h"
 #include "util/error.h"
@@ -40,6 +44,17 @@ void run(InitData& d) {
 
   preflight::InitInputs in{d.init(), d.cluster(), d.release(), d.version().str()};
   auto checks = preflight::init_checks(in);
+  const auto own = own_state_checks(d);
+  auto is_own = [&](const std::string& name) { return std::find(own.begin(), own.end(), name) != own.end(); };
+  bool resuming = false;
+  if (auto mark = read_valid_init_mark(d.cluster().certificates_dir)) {
+    // kadm's own earlier run (kubeadm#2769): its manifests, ports and etcd data are not a foreign
+    // cluster. Every other check still runs.
+    resuming = true;
+    log::progress("[preflight] This node was already initialised by kadm (node \"{}\", Kubernetes {}, started {}); resuming",
+                  mark->node_name, mark->kubernetes_version, mark->started);
+    std::erase_if(checks, [&](const preflight::Check& c) { return is_own(c.name); });
+  }
   for (const auto& w : preflight::unknown_name_warnings(ignore, checks)) log::warning(w);
 
   if (init_fix_flag()) {
@@ -55,9 +70,19 @@ void run(InitData& d) {
     }
   }
 
-  auto runtime = preflight::crictl_runtime(machine, d.init().node_registration.cri_socket);
+  auto runtime = preflight::container_runtime(machine, d.init().node_registration.cri_socket, &d.release());
   env.runtime = runtime.get();
-  preflight::run_or_throw(checks, env, ignore);
+  auto report = preflight::run_checks(checks, env, ignore);
+  // The checks a control plane makes fail by itself, failing on a node that kadm did not set up
+  // (no valid mark): name what is there, rather than leave the user to guess from port numbers.
+  std::string hint;
+  if (!resuming && std::any_of(report.failed.begin(), report.failed.end(), is_own)) {
+    if (auto foreign = foreign_state(d); !foreign.empty())
+      hint = fmt::format("this node already holds a control plane that kadm init did not set up ({}); if it is "
+                         "disposable, run 'kadm reset' first",
+                         fmt::join(foreign, ", "));
+  }
+  preflight::throw_if_failed(report, hint);
 
   if (!d.dry_run) {
     log::progress("[preflight] Pulling images required for setting up a Kubernetes cluster");

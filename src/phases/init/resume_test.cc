@@ -1,0 +1,63 @@
+// The mark kadm init leaves beside the cluster CA, which lets a re-run resume.
+#include "phases/init/resume.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "host/fs.h"
+#include "pki/testing.h"
+
+namespace kadm::phases {
+namespace {
+
+TEST(InitMark, NothingWithoutACertificateAuthority) {
+  pki::testing::TempDir dir;
+  write_init_mark(dir.path, "node1", "v1.20.2");
+  EXPECT_FALSE(host::exists(init_mark_path(dir.path)));
+  EXPECT_FALSE(read_valid_init_mark(dir.path));
+}
+
+TEST(InitMark, DescribesTheCAItWasWrittenFor) {
+  pki::testing::TempDir dir;
+  host::write_file_atomic(dir.path + "/ca.crt", "-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n", 0644);
+  write_init_mark(dir.path, "node1", "v1.20.2");
+  auto mark = read_valid_init_mark(dir.path);
+  ASSERT_TRUE(mark);
+  EXPECT_EQ(mark->node_name, "node1");
+  EXPECT_EQ(mark->kubernetes_version, "v1.20.2");
+  EXPECT_EQ(mark->ca_sha256.size(), 64u);
+  EXPECT_EQ(mark->started.size(), std::string("2026-11-25T21:00:00Z").size());
+  struct stat st {};
+  ASSERT_EQ(stat(init_mark_path(dir.path).c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0644u);  // no secret in it
+
+  // A re-run keeps the time of the first run for the same CA.
+  std::string started = mark->started;
+  write_init_mark(dir.path, "node1", "v1.20.2");
+  EXPECT_EQ(read_valid_init_mark(dir.path)->started, started);
+}
+
+TEST(InitMark, AnotherCAMakesTheMarkStale) {
+  pki::testing::TempDir dir;
+  host::write_file_atomic(dir.path + "/ca.crt", "first CA\n", 0644);
+  write_init_mark(dir.path, "node1", "v1.20.2");
+  ASSERT_TRUE(read_valid_init_mark(dir.path));
+  // Someone else (kubeadm init, a restored backup) put another CA there: not kadm's run anymore.
+  host::write_file_atomic(dir.path + "/ca.crt", "second CA\n", 0644);
+  EXPECT_FALSE(read_valid_init_mark(dir.path));
+  // The CA removed (a reset that kept the mark): nothing to resume either.
+  std::remove((dir.path + "/ca.crt").c_str());
+  EXPECT_FALSE(read_valid_init_mark(dir.path));
+}
+
+TEST(InitMark, AForeignOrDamagedMarkIsIgnored) {
+  pki::testing::TempDir dir;
+  host::write_file_atomic(dir.path + "/ca.crt", "CA\n", 0644);
+  host::write_file_atomic(init_mark_path(dir.path), "{\"tool\": \"other\"}", 0644);
+  EXPECT_FALSE(read_valid_init_mark(dir.path));
+  host::write_file_atomic(init_mark_path(dir.path), "{not json", 0644);
+  EXPECT_FALSE(read_valid_init_mark(dir.path));
+}
+
+}  // namespace
+}  // namespace kadm::phases
