@@ -1,17 +1,21 @@
 // init phase wait-control-plane: the kubelet's health, then the control plane's. On timeout,
 // beyond upstream, it names the component that is not healthy, shows its last log lines from
-// /var/log/pods, and says what the kubelet is doing.
+// /var/log/pods, and says what the kubelet is doing; a control-plane image that cannot be had
+// ends the wait within seconds, naming the Pod and the image.
 #include <dirent.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <chrono>
 #include <fstream>
 #include <thread>
 
 #include "api/defaults.h"
+#include "cri/runtime.h"
 #include "host/fs.h"
 #include "net/transport.h"
 #include "phases/init/data.h"
@@ -88,6 +92,85 @@ std::optional<std::string> probe_https(const Endpoint& e) {
 
 std::string url(const Endpoint& e) { return fmt::format("https://{}{}", net::join_host_port(e.host, e.port), e.path); }
 
+std::string manifest_image(const std::string& path) {
+  auto text = host::read_file(path);
+  if (!text) return "";
+  try {
+    YAML::Node pod = YAML::Load(*text);
+    for (const auto& c : pod["spec"]["containers"]) return c["image"].as<std::string>("");
+  } catch (const YAML::Exception&) {
+  }
+  return "";
+}
+
+// kadm, beyond upstream: a static Pod whose image the container runtime does not have and cannot
+// pull never starts, and upstream waits out the whole timeout to say only that the API server is
+// not healthy. Every 5 s the watch asks the runtime for the images of the static Pods; for one
+// that is missing it tries a pull with a short deadline, and a pull that fails (not one that is
+// merely slow) ends the wait with the Pod, the image and the runtime's error. Once failed, every
+// later call fails at once, so that all the waits stop.
+class ImageWatch {
+ public:
+  explicit ImageWatch(const InitData& d) : node_(d.init().node_registration.name), endpoint_(d.init().node_registration.cri_socket) {
+    for (const char* c : {"etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"}) {
+      std::string image = manifest_image(fmt::format("{}/{}.yaml", d.manifest_dir, c));
+      if (!image.empty()) pods_.push_back({c, image});
+    }
+  }
+
+  void check() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!failure_.empty()) throw Error(failure_, kHint, kExitFailure);
+    auto now = Clock::now();
+    if (disabled_ || now < next_) return;
+    next_ = now + std::chrono::seconds(5);
+    try {
+      if (!runtime_) {
+        if (!cri::module_available()) {
+          disabled_ = true;
+          return;
+        }
+        cri::ConnectOptions o;
+        o.connect_timeout = std::chrono::seconds(3);
+        o.call_timeout = std::chrono::seconds(5);
+        o.pull_timeout = std::chrono::seconds(15);
+        runtime_ = cri::Runtime::connect(endpoint_, o);
+      }
+      for (const auto& [component, image] : pods_) {
+        if (runtime_->image_present(image)) continue;
+        try {
+          log::v(1, "[wait-control-plane] the image {} of {} is not in the container runtime; trying to pull it", image, component);
+          runtime_->pull_image(image);
+        } catch (const Error& e) {
+          if (e.exit_code() == kExitTimeout) continue;  // still pulling: the kubelet may yet get it
+          failure_ = fmt::format("the static Pod \"{}-{}\" cannot start: its image \"{}\" is not in the container runtime "
+                                 "at {} and pulling it failed: {}",
+                                 component, node_, image, endpoint_, e.what());
+          throw Error(failure_, kHint, kExitFailure);
+        }
+      }
+    } catch (const Error& e) {
+      if (!failure_.empty()) throw;
+      // The runtime itself cannot be asked: the health checks and their diagnosis still run.
+      log::v(1, "[wait-control-plane] not watching the control-plane images: {}", e.what());
+      disabled_ = true;
+    }
+  }
+
+ private:
+  static constexpr const char* kHint =
+      "make the image available to the container runtime (kadm config images pull, or import it), then run "
+      "'kadm init' again: it resumes where it stopped";
+  std::string node_;
+  std::string endpoint_;
+  std::vector<std::pair<std::string, std::string>> pods_;  // component, image
+  std::mutex mu_;
+  std::unique_ptr<cri::Runtime> runtime_;
+  Clock::time_point next_ = Clock::now() + std::chrono::seconds(5);
+  bool disabled_ = false;
+  std::string failure_;
+};
+
 }  // namespace
 
 workflow::Phase wait_control_plane_phase() {
@@ -126,6 +209,7 @@ workflow::Phase wait_control_plane_phase() {
     if (!all_components) endpoints.resize(1);  // the API server alone
     if (all_components)
       log::progress("[control-plane-check] Waiting for healthy control plane components. This can take up to {}", format_duration(cp_timeout));
+    ImageWatch images(d);
     std::vector<std::thread> threads;
     std::vector<std::string> failures(endpoints.size());
     for (size_t i = 0; i < endpoints.size(); ++i) {
@@ -133,9 +217,14 @@ workflow::Phase wait_control_plane_phase() {
         const Endpoint& e = endpoints[i];
         if (all_components) log::progress("[control-plane-check] Checking {} at {}", e.component, url(e));
         try {
-          wait_for(e.component, cp_timeout, [&] { return probe_https(e); },
+          wait_for(e.component, cp_timeout,
+                   [&] {
+                     images.check();
+                     return probe_https(e);
+                   },
                    [&](const std::string& last) {
-                     return diagnose_component(e.component, d.init().node_registration.name, url(e), last, kubelet);
+                     return diagnose_component(e.component, d.init().node_registration.name, url(e), last, kubelet,
+                                               "/var/log/pods", d.init().node_registration.cri_socket);
                    });
           if (all_components)
             log::progress("[control-plane-check] {} is healthy after {}", e.component, format_duration(Clock::now() - cp_start));
@@ -146,8 +235,9 @@ workflow::Phase wait_control_plane_phase() {
     }
     for (auto& th : threads) th.join();
     std::string failed;
-    for (const auto& f : failures)
-      if (!f.empty()) failed += (failed.empty() ? "" : "\n") + f;
+    for (size_t i = 0; i < failures.size(); ++i)  // one line per failure (a missing image stops every wait)
+      if (!failures[i].empty() && std::find(failures.begin(), failures.begin() + i, failures[i]) == failures.begin() + i)
+        failed += (failed.empty() ? "" : "\n") + failures[i];
     if (!failed.empty()) {
       throw Error("could not initialize a Kubernetes cluster: the control plane did not become healthy\n" + failed,
                   "fix the component named above, then run 'kadm init' again: it resumes where it stopped",
