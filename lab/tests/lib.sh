@@ -41,8 +41,10 @@ use_lab() {
   trap end_lab EXIT
 }
 
+# end_lab [RC]: RC defaults to the status the EXIT trap was entered with; a trap that does other
+# clean-up first passes the status it saved (trap 'rc=$?; rm -rf "$OUT"; end_lab $rc' EXIT).
 end_lab() {
-  local rc=$?
+  local rc=${1:-$?}
   if [ "$rc" -eq 0 ]; then
     "$LAB" down --purge >/dev/null 2>&1 || true
   else

@@ -13,7 +13,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 require_lab
 use_lab kflt
 OUT=$(mktemp -d /tmp/kadm-init-faults.XXXXXX)
-trap 'rc=$?; rm -rf "$OUT"; (exit $rc); end_lab' EXIT
+trap 'rc=$?; rm -rf "$OUT"; end_lab $rc' EXIT
 CONFIG=$ROOT/examples/kubeadm-seed-lab.yaml
 IMAGE=registry.cn-hangzhou.aliyuncs.com/google_containers/kube-apiserver:v1.20.2
 

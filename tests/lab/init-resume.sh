@@ -13,7 +13,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 require_lab
 use_lab kres
 OUT=$(mktemp -d /tmp/kadm-init-resume.XXXXXX)
-trap 'rc=$?; rm -rf "$OUT"; (exit $rc); end_lab' EXIT
+trap 'rc=$?; rm -rf "$OUT"; end_lab $rc' EXIT
 CONFIG=$ROOT/examples/kubeadm-seed-lab.yaml
 
 say "lab up"

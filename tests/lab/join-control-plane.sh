@@ -12,7 +12,7 @@ KADM=${1:?kadm binary}
 require_lab
 use_lab kjcp
 OUT=$(mktemp -d /tmp/kadm-join-cp.XXXXXX)
-trap 'rc=$?; rm -rf "$OUT"; (exit $rc); end_lab' EXIT
+trap 'rc=$?; rm -rf "$OUT"; end_lab $rc' EXIT
 
 kc() { "$LAB" kubectl "$@"; }
 

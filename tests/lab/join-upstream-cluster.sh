@@ -9,7 +9,7 @@ KADM=${1:?kadm binary}
 require_lab
 use_lab kjup
 OUT=$(mktemp -d /tmp/kadm-join-up.XXXXXX)
-trap 'rc=$?; rm -rf "$OUT"; (exit $rc); end_lab' EXIT
+trap 'rc=$?; rm -rf "$OUT"; end_lab $rc' EXIT
 
 kc() { "$LAB" kubectl "$@"; }
 

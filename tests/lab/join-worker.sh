@@ -17,7 +17,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 require_lab
 use_lab kjw
 OUT=$(mktemp -d /tmp/kadm-join-worker.XXXXXX)
-trap 'rc=$?; rm -rf "$OUT"; (exit $rc); end_lab' EXIT
+trap 'rc=$?; rm -rf "$OUT"; end_lab $rc' EXIT
 
 kc() { "$LAB" kubectl "$@"; }
 

@@ -12,7 +12,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 require_lab
 use_lab kinit
 OUT=$(mktemp)
-trap 'rm -f "$OUT"; end_lab' EXIT
+trap 'rc=$?; rm -f "$OUT"; end_lab $rc' EXIT
 
 kc() { "$LAB" kubectl "$@"; }
 expect_eq() { [ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"; }

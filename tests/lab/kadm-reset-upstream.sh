@@ -10,7 +10,7 @@ KADM=${1:?kadm binary}
 require_lab
 use_lab kresup
 OUT=$(mktemp)
-trap 'rm -f "$OUT"; end_lab' EXIT
+trap 'rc=$?; rm -f "$OUT"; end_lab $rc' EXIT
 
 kc() { "$LAB" kubectl "$@"; }
 clean() {

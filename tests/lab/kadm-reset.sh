@@ -13,7 +13,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 require_lab
 use_lab kreset
 OUT=$(mktemp)
-trap 'rm -f "$OUT"; end_lab' EXIT
+trap 'rc=$?; rm -f "$OUT"; end_lab $rc' EXIT
 
 kc() { "$LAB" kubectl "$@"; }
 count_chains() { on node1 sh -c 'iptables-save 2>/dev/null | grep -c "^:\(KUBE-\|CNI-\)"' || true; }

@@ -11,7 +11,7 @@ KADM=${1:?kadm binary}
 require_lab
 use_lab ktok
 OUT=$(mktemp)
-trap 'rm -f "$OUT"; end_lab' EXIT
+trap 'rc=$?; rm -f "$OUT"; end_lab $rc' EXIT
 
 kc() { "$LAB" kubectl "$@"; }
 b64d() { base64 -d 2>/dev/null; }
