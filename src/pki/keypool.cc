@@ -1,8 +1,11 @@
 #include "pki/keypool.h"
 
+#include "pki/ossl.h"
+
 namespace kadm::pki {
 
 KeyPool::KeyPool(unsigned threads) {
+  ossl::init();  // before any worker uses OpenSSL: without its atexit clean-up (see ossl::init)
   unsigned cores = std::thread::hardware_concurrency();
   max_threads_ = threads ? threads : (cores > 1 ? cores - 1 : 1);
 }

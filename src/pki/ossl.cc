@@ -10,7 +10,11 @@ namespace kadm::pki::ossl {
 void init() {
   static std::once_flag once;
   std::call_once(once, [] {
-    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, nullptr);
+    // No atexit clean-up: kadm is a short-lived process, and OpenSSL's clean-up, run from exit(),
+    // frees its locks while a key pool worker may still be making a key (kadm ending on an error
+    // mid-way); the worker then waits forever on a freed lock and the process never exits.
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS | OPENSSL_INIT_NO_ATEXIT,
+                        nullptr);
   });
 }
 
