@@ -675,6 +675,7 @@ ConfigSet load_config_text(const std::string& text, const std::string& file,
         if (auto kp = m.take("kubeProxy")) {
           MapReader km(*kp);
           if (auto cfg = km.take("config"); cfg && !cfg->is_null()) {
+            if (!cfg->yaml().IsMap()) cfg->fail("expected a KubeProxyConfiguration mapping");
             auto value = to_json(cfg->yaml());
             value["apiVersion"] = kKubeProxyGroupVersion;
             value["kind"] = "KubeProxyConfiguration";
@@ -685,6 +686,7 @@ ConfigSet load_config_text(const std::string& text, const std::string& file,
         if (auto kc = m.take("kubeletConfiguration")) {
           MapReader km(*kc);
           if (auto cfg = km.take("baseConfig"); cfg && !cfg->is_null()) {
+            if (!cfg->yaml().IsMap()) cfg->fail("expected a KubeletConfiguration mapping");
             auto value = to_json(cfg->yaml());
             value["apiVersion"] = kKubeletGroupVersion;
             value["kind"] = "KubeletConfiguration";

@@ -1,8 +1,10 @@
 #include "api/yaml_reader.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 
 #include <charconv>
+#include <sstream>
 #include <regex>
 
 #include "util/yaml_emit.h"
@@ -81,11 +83,51 @@ void check_tree(const YAML::Node& node, const std::string& text, const std::stri
   }
 }
 
+// yaml-cpp 0.7 (Debian 12) loops forever, allocating, in LoadAll when a document starts with a
+// token no node can start with, such as a comma after a tag ("!a,b"; yaml-cpp#1040, fixed upstream
+// by #1319): the parser reports an empty document without consuming the token, again and again.
+// A first pass that only notes where each document starts stops at the first one that starts
+// where the previous one did, and reports that position as a syntax error.
+class DocumentProgress : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    stuck_ = started_ && mark.pos == last_.pos;
+    started_ = true;
+    last_ = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  bool stuck() const { return stuck_; }
+  const YAML::Mark& mark() const { return last_; }
+
+ private:
+  bool started_ = false;
+  bool stuck_ = false;
+  YAML::Mark last_;
+};
+
+void check_documents_advance(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentProgress progress;
+  while (parser.HandleNextDocument(progress)) {
+    if (progress.stuck()) throw YAML::ParserException(progress.mark(), "unexpected character where a value should start");
+  }
+}
+
 }  // namespace
 
 std::vector<Document> parse_documents(const std::string& text, const std::string& file) {
   std::vector<YAML::Node> nodes;
   try {
+    check_documents_advance(text);
     nodes = YAML::LoadAll(text);
   } catch (const YAML::Exception& e) {
     SourceLocation where{file, "", "", mark_line(e.mark), mark_col(e.mark)};

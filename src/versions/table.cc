@@ -259,7 +259,8 @@ Version default_kubernetes_version() {
 Version resolve_version(const std::string& text) {
   if (auto v = parse_version(text)) return *v;
   // Labels as dl.k8s.io names them; kadm resolves them from its table instead of the internet.
-  static const std::regex label(R"(^(stable|latest)(?:-([0-9]+)(?:\.([0-9]+))?)?$)");
+  // At most 3 digits per number: no version needs more, and std::stoi cannot overflow.
+  static const std::regex label(R"(^(stable|latest)(?:-([0-9]{1,3})(?:\.([0-9]{1,3}))?)?$)");
   std::smatch m;
   if (bounded_match(text, label, 512, &m)) {
     if (m[2].matched && std::stoi(m[2]) != kMajor) {
