@@ -47,7 +47,7 @@ void run(InitData& d) {
   const auto own = own_state_checks(d);
   auto is_own = [&](const std::string& name) { return std::find(own.begin(), own.end(), name) != own.end(); };
   bool resuming = false;
-  if (auto mark = read_valid_init_mark(d.cluster().certificates_dir)) {
+  if (auto mark = read_valid_init_mark(kInitMarkPath, d.cluster().certificates_dir)) {
     // kadm's own earlier run (kubeadm#2769): its manifests, ports and etcd data are not a foreign
     // cluster. Every other check still runs.
     resuming = true;

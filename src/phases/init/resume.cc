@@ -38,12 +38,13 @@ std::optional<std::string> ca_sha256(const std::string& cert_dir) {
   return hex(sha256(*pem));
 }
 
-std::optional<InitMark> read_mark(const std::string& cert_dir) {
-  auto text = host::read_file(init_mark_path(cert_dir));
+std::optional<InitMark> read_mark(const std::string& mark_path) {
+  auto text = host::read_file(mark_path);
   if (!text) return std::nullopt;
   auto j = nlohmann::json::parse(*text, nullptr, false);
   if (!j.is_object() || j.value("tool", "") != "kadm") return std::nullopt;
   InitMark m;
+  m.cert_dir = j.value("certificatesDir", "");
   m.node_name = j.value("nodeName", "");
   m.kubernetes_version = j.value("kubernetesVersion", "");
   m.started = j.value("started", "");
@@ -53,25 +54,26 @@ std::optional<InitMark> read_mark(const std::string& cert_dir) {
 
 }  // namespace
 
-std::string init_mark_path(const std::string& cert_dir) { return cert_dir + "/.kadm-init.json"; }
-
-void write_init_mark(const std::string& cert_dir, const std::string& node_name, const std::string& kubernetes_version) {
+void write_init_mark(const std::string& mark_path, const std::string& cert_dir, const std::string& node_name,
+                     const std::string& kubernetes_version) {
   auto hash = ca_sha256(cert_dir);
   if (!hash) return;  // external CA without a certificate yet: nothing to vouch for
   std::string started = now_rfc3339();
-  if (auto old = read_mark(cert_dir); old && old->ca_sha256 == *hash && !old->started.empty())
+  if (auto old = read_mark(mark_path); old && old->ca_sha256 == *hash && !old->started.empty())
     started = old->started;
   nlohmann::json j = {{"tool", "kadm"},
+                      {"certificatesDir", cert_dir},
                       {"nodeName", node_name},
                       {"kubernetesVersion", kubernetes_version},
                       {"started", started},
                       {"caSHA256", *hash}};
-  host::write_file_atomic(init_mark_path(cert_dir), j.dump(2) + "\n", 0644);
+  host::make_dirs(mark_path.substr(0, mark_path.rfind('/')), 0755);
+  host::write_file_atomic(mark_path, j.dump(2) + "\n", 0644);
 }
 
-std::optional<InitMark> read_valid_init_mark(const std::string& cert_dir) {
-  auto m = read_mark(cert_dir);
-  if (!m) return std::nullopt;
+std::optional<InitMark> read_valid_init_mark(const std::string& mark_path, const std::string& cert_dir) {
+  auto m = read_mark(mark_path);
+  if (!m || m->cert_dir != cert_dir) return std::nullopt;
   auto hash = ca_sha256(cert_dir);
   if (!hash || *hash != m->ca_sha256) return std::nullopt;
   return m;
