@@ -47,7 +47,11 @@ void make_dirs(const std::string& path, mode_t mode) {
 void write_file_atomic(const std::string& path, const std::string& content, mode_t mode) {
   std::string dir = parent_of(path);
   make_dirs(dir);
-  std::string tmpl = path + ".kadm-tmp-XXXXXX";
+  // A hidden name: the kubelet reads every other file in its static Pod directory as a manifest,
+  // so "etcd.yaml.kadm-tmp-…" there became a second etcd Pod next to etcd.yaml, both crashing on
+  // the same ports and data directory.
+  std::string base = path.substr(path.rfind('/') + 1);  // npos + 1 == 0: no directory part
+  std::string tmpl = path.substr(0, path.size() - base.size()) + "." + base + ".kadm-tmp-XXXXXX";
   int fd = mkstemp(tmpl.data());
   if (fd < 0) fail(path, "cannot create a temporary file next to it");
   auto cleanup = [&] {
