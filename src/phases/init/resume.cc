@@ -71,6 +71,11 @@ void write_init_mark(const std::string& mark_path, const std::string& cert_dir, 
   host::write_file_atomic(mark_path, j.dump(2) + "\n", 0644);
 }
 
+void mark_init_state(const InitData& d) {
+  if (d.dry_run) return;
+  write_init_mark(kInitMarkPath, d.cert_dir, d.init().node_registration.name, d.version().str());
+}
+
 std::optional<InitMark> read_valid_init_mark(const std::string& mark_path, const std::string& cert_dir) {
   auto m = read_mark(mark_path);
   if (!m || m->cert_dir != cert_dir) return std::nullopt;

@@ -1,6 +1,7 @@
-// Re-running `kadm init` on a node where an earlier run stopped (kubeadm#2769). The certs phase
-// leaves a mark for the cluster CA it made or reused: which node, which Kubernetes version, the
-// certificates directory and the CA's SHA-256. On the next run, preflight finds the mark, checks it still describes this
+// Re-running `kadm init` on a node where an earlier run stopped (kubeadm#2769). The phases that
+// leave what a re-run's preflight would take for a foreign control plane (the kubelet's files, the
+// static Pod manifests) first leave a mark for the cluster CA: which node, which Kubernetes
+// version, the certificates directory and the CA's SHA-256. On the next run, preflight finds the mark, checks it still describes this
 // node's CA, and then does not count kadm's own earlier work (its manifests, the ports of the
 // components it started, the etcd data directory) as a foreign cluster. Everything after
 // preflight already converges: certificates and kubeconfigs are reused when they fit, files are
@@ -28,6 +29,10 @@ struct InitMark {
 };
 
 inline constexpr const char* kInitMarkPath = "/var/lib/kubelet/kadm-init.json";
+
+// Marks this node as set up by `kadm init` for the CA in d.cert_dir (kInitMarkPath); nothing under
+// --dry-run. Called by kubelet-start and before every static Pod manifest is written.
+void mark_init_state(const InitData& d);
 
 // Writes (or rewrites) the mark at `mark_path` for the CA now in `cert_dir`. Keeps `started` of an
 // existing mark for the same CA. Nothing is written while the directory has no ca.crt.

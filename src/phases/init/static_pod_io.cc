@@ -4,6 +4,7 @@
 
 #include "host/fs.h"
 #include "patches/patches.h"
+#include "phases/init/resume.h"
 #include "util/log.h"
 #include "util/yaml_emit.h"
 
@@ -46,6 +47,7 @@ void write_static_pod(const InitData& data, const std::string& component, nlohma
     pod = patches::apply(set, component, std::move(pod), patches::Schema::Pod, &applied);
     for (const auto& line : applied) log::progress("{}", line);
   }
+  mark_init_state(data);  // a re-run must know this manifest as kadm's (phases/init/resume.h)
   host::write_file_atomic(data.manifest_dir + "/" + component + ".yaml", yaml::emit(pod), 0600);
 }
 
