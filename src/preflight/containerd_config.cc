@@ -4,22 +4,12 @@
 
 #include <cctype>
 
+#include "util/strings.h"
+
 namespace kadm::preflight {
 namespace {
 
 using Segments = std::vector<std::string>;
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
 
 std::string join_lines(const std::vector<std::string>& lines) {
   std::string out;

@@ -8,21 +8,10 @@
 #include "host/init_system.h"
 #include "preflight/checks.h"
 #include "preflight/containerd_config.h"
+#include "util/strings.h"
 
 namespace kadm::preflight {
 namespace {
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
 
 std::vector<std::string> fields(const std::string& line) {
   std::vector<std::string> out;
@@ -54,7 +43,7 @@ std::string sysctl_path(const std::string& key) {
 
 void plan_swap(host::Machine& m, FixPlan& plan) {
   int devices = 0;
-  for (const auto& l : lines_of(m.read_file("/proc/swaps").value_or("")))
+  for (const auto& l : split_lines(m.read_file("/proc/swaps").value_or("")))
     if (!trim(l).empty()) ++devices;
   devices = std::max(0, devices - 1);  // header line
   if (devices > 0) {
@@ -68,7 +57,7 @@ void plan_swap(host::Machine& m, FixPlan& plan) {
   std::vector<std::string> out;
   std::vector<std::string> disabled;
   if (fstab) {
-    for (const auto& l : lines_of(*fstab)) {
+    for (const auto& l : split_lines(*fstab)) {
       auto f = fields(l);
       bool swap = !f.empty() && f[0][0] != '#' && f.size() >= 3 && f[2] == "swap";
       if (swap) {
@@ -98,7 +87,7 @@ void plan_swap(host::Machine& m, FixPlan& plan) {
 bool module_available(host::Machine& m, const std::string& name) {
   if (name == "br_netfilter") return m.exists("/proc/sys/net/bridge");
   if (name == "overlay") {
-    for (const auto& l : lines_of(m.read_file("/proc/filesystems").value_or("")))
+    for (const auto& l : split_lines(m.read_file("/proc/filesystems").value_or("")))
       if (!fields(l).empty() && fields(l).back() == "overlay") return true;
     return false;
   }
@@ -117,7 +106,7 @@ bool listed_for_boot(host::Machine& m, const std::string& name) {
       if (f.size() > 5 && f.compare(f.size() - 5, 5, ".conf") == 0) files.push_back(std::string(dir) + "/" + f);
   for (const auto& f : files) {
     if (f == kModulesFile) continue;
-    for (const auto& l : lines_of(m.read_file(f).value_or("")))
+    for (const auto& l : split_lines(m.read_file(f).value_or("")))
       if (trim(l) == name) return true;
   }
   return false;
@@ -196,7 +185,7 @@ void plan_sysctls(host::Machine& m, const FixInputs& in, FixPlan& plan, bool bri
     plan.changes.push_back(c);
   }
   // /etc/sysctl.conf is applied after /etc/sysctl.d/*.conf by systemd-sysctl (99-sysctl.conf).
-  for (const auto& l : lines_of(m.read_file("/etc/sysctl.conf").value_or(""))) {
+  for (const auto& l : split_lines(m.read_file("/etc/sysctl.conf").value_or(""))) {
     std::string t = trim(l);
     if (t.empty() || t[0] == '#' || t[0] == ';') continue;
     auto eq = t.find('=');
@@ -365,7 +354,7 @@ int apply_fixes(host::Machine& m, const FixPlan& plan, bool dry_run, std::FILE* 
     }
     say(fmt::format("[fix]   {}write {}:", dry_run ? "would " : "", c.path));
     std::string shown;
-    for (const auto& l : lines_of(c.content)) shown += "[fix]     | " + l + "\n";
+    for (const auto& l : split_lines(c.content)) shown += "[fix]     | " + l + "\n";
     std::fwrite(shown.data(), 1, shown.size(), out);
     if (dry_run) continue;
     try {

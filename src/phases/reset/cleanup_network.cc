@@ -7,21 +7,10 @@
 
 #include "phases/reset/data.h"
 #include "util/log.h"
+#include "util/strings.h"
 
 namespace kadm::phases::reset {
 namespace {
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
 
 // iptables-save's words, with "…" quoting as it writes comments.
 std::vector<std::string> words(const std::string& line) {
@@ -97,7 +86,7 @@ RulesCleanup plan_rules_cleanup(const std::string& save_output) {
     for (const auto& c : chains) out.chains.push_back(table + "/" + c);
     out.rules += static_cast<int>(deletes.size());
   };
-  for (const auto& line : lines_of(save_output)) {
+  for (const auto& line : split_lines(save_output)) {
     if (line.empty() || line[0] == '#') continue;
     if (line[0] == '*') {
       table = line.substr(1);
@@ -131,7 +120,7 @@ RulesCleanup plan_rules_cleanup(const std::string& save_output) {
 std::vector<std::pair<std::string, std::string>> owned_nft_tables(const std::string& text) {
   static const std::set<std::string> names = {"kube-proxy", "flannel-ipv4", "flannel-ipv6", "calico"};
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& line : lines_of(text)) {
+  for (const auto& line : split_lines(text)) {
     auto w = words(line);
     if (w.size() == 3 && w[0] == "table" && names.count(w[2])) out.emplace_back(w[1], w[2]);
   }
@@ -141,7 +130,7 @@ std::vector<std::pair<std::string, std::string>> owned_nft_tables(const std::str
 std::vector<std::vector<std::string>> ipvs_deletions(const std::string& save_output,
                                                      const std::vector<std::string>& addrs) {
   std::vector<std::vector<std::string>> out;
-  for (const auto& line : lines_of(save_output)) {
+  for (const auto& line : split_lines(save_output)) {
     auto w = words(line);
     if (w.size() < 3 || w[0] != "-A") continue;
     const std::string& kind = w[1];  // -t TCP, -u UDP, --sctp-service, -f fwmark
@@ -223,7 +212,7 @@ void cleanup_network(ResetData& d) {
     auto r = m.run({"ip", "-o", "addr", "show", "dev", "kube-ipvs0"});
     if (r.status == 0) {
       has_ipvs0 = true;
-      for (const auto& line : lines_of(r.output)) {
+      for (const auto& line : split_lines(r.output)) {
         auto w = words(line);
         for (size_t i = 0; i + 1 < w.size(); ++i)
           if (w[i] == "inet" || w[i] == "inet6") addrs.push_back(w[i + 1].substr(0, w[i + 1].find('/')));
