@@ -13,11 +13,6 @@ constexpr const char* kBridgeNF = "/proc/sys/net/bridge/bridge-nf-call-iptables"
 constexpr const char* kBridgeNF6 = "/proc/sys/net/bridge/bridge-nf-call-ip6tables";
 constexpr const char* kIPv4Forward = "/proc/sys/net/ipv4/ip_forward";
 constexpr const char* kIPv6Forward = "/proc/sys/net/ipv6/conf/default/forwarding";
-constexpr int kKubeletPort = 10250;
-constexpr int kSchedulerPort = 10259;
-constexpr int kControllerManagerPort = 10257;
-constexpr int kEtcdClientPort = 2379;
-constexpr int kEtcdPeerPort = 2380;
 constexpr int kControlPlaneCPUs = 2;
 constexpr uint64_t kControlPlaneMemMB = 1700;
 

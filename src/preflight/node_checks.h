@@ -13,6 +13,14 @@
 
 namespace kadm::preflight {
 
+// The ports of a control-plane node's components (besides the API server's bind port), which the
+// Port-N checks look at.
+inline constexpr int kKubeletPort = 10250;
+inline constexpr int kSchedulerPort = 10259;
+inline constexpr int kControllerManagerPort = 10257;
+inline constexpr int kEtcdClientPort = 2379;
+inline constexpr int kEtcdPeerPort = 2380;
+
 // Paths the checks look at; tests and --dry-run never need others, but they are data.
 struct Paths {
   std::string kubernetes_dir = "/etc/kubernetes";

@@ -125,7 +125,8 @@ preflight::FixInputs init_fix_inputs(const InitData& d) {
   f.ipv4 = v4 || !v6;
   f.ipv6 = v6;
   f.node_name = d.init().node_registration.name;
-  f.ports = {d.init().local_api_endpoint.bind_port, 10250, 10257, 10259, 2379, 2380};
+  f.ports = {d.init().local_api_endpoint.bind_port, preflight::kKubeletPort, preflight::kControllerManagerPort,
+             preflight::kSchedulerPort, preflight::kEtcdClientPort, preflight::kEtcdPeerPort};
   return f;
 }
 

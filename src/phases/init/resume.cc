@@ -14,11 +14,6 @@
 namespace kadm::phases {
 namespace {
 
-constexpr int kKubeletPort = 10250;
-constexpr int kSchedulerPort = 10259;
-constexpr int kControllerManagerPort = 10257;
-constexpr int kEtcdClientPort = 2379;
-constexpr int kEtcdPeerPort = 2380;
 // Preflight looks at the real host, also under --dry-run.
 const std::string kManifests = preflight::Paths{}.manifests_dir;
 constexpr const char* kComponents[] = {"kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd"};
@@ -86,8 +81,8 @@ std::optional<InitMark> read_valid_init_mark(const std::string& mark_path, const
 
 std::vector<std::string> own_state_checks(const InitData& d) {
   std::vector<std::string> names;
-  for (int port : {d.init().local_api_endpoint.bind_port, kSchedulerPort, kControllerManagerPort, kKubeletPort,
-                   kEtcdClientPort, kEtcdPeerPort})
+  for (int port : {d.init().local_api_endpoint.bind_port, preflight::kSchedulerPort, preflight::kControllerManagerPort,
+                   preflight::kKubeletPort, preflight::kEtcdClientPort, preflight::kEtcdPeerPort})
     names.push_back(fmt::format("Port-{}", port));
   for (const char* c : kComponents)
     names.push_back(preflight::path_label("FileAvailable", fmt::format("{}/{}.yaml", kManifests, c)));
