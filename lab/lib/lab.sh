@@ -351,9 +351,13 @@ node_start_kubelet_loop() {
   nd=$(node_dir "$node")
   # What the launcher adds to every kubelet of the lab (KUBELET_EXTRA_ARGS, last on the command
   # line, so it wins over the config): the node's own cgroup root and IP, and the cgroupfs driver
-  # matching containerd (the kubelet's flags override its config file).
+  # matching containerd (the kubelet's flags override its config file), and a 10 s pod sync:
+  # a static Pod's probe results that arrive before the kubelet has made its mirror Pod are
+  # dropped, and the mirror Pod shows them only at the next sync (1 min by default), so
+  # kube-system looked unready for 60-100 s after init.
   local extra
   extra="--cgroup-root=/$(node_cgroup "$node") --node-ip=$(node_ip "$idx") --cgroup-driver=cgroupfs"
+  extra+=" --sync-frequency=10s"
   spawn_in_cgroup "$(node_cgroup "$node")" "$LAB_LOGS/$node/kubelet.log" "$nd/kubelet-loop.pid" \
     nsenter -t "$(node_holder_pid "$node")" -m -u -n -- env \
     PATH="$K8S_BIN:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
