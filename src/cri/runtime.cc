@@ -24,14 +24,16 @@ constexpr const char* kWhereSockets =
     "containerd listens on unix:///var/run/containerd/containerd.sock, CRI-O on unix:///var/run/crio/crio.sock, "
     "cri-dockerd on unix:///var/run/cri-dockerd.sock";
 
+// Loads the module once. Its state is never destroyed: preload_module's thread may still be in
+// here while the process exits.
 CreateBackendFn load(std::string* error) {
   static std::once_flag once;
   static CreateBackendFn create = nullptr;
-  static std::string load_error;
+  static auto* load_error = new std::string;
   std::call_once(once, [] {
-    create = reinterpret_cast<CreateBackendFn>(load_module_symbol(kModuleName, kCreateBackendSymbol, &load_error));
+    create = reinterpret_cast<CreateBackendFn>(load_module_symbol(kModuleName, kCreateBackendSymbol, load_error));
   });
-  if (!create) *error = load_error;
+  if (!create) *error = *load_error;
   return create;
 }
 
@@ -90,6 +92,11 @@ std::string seconds(std::chrono::milliseconds ms) {
 }  // namespace
 
 bool module_available() { return !find_module(kModuleName).empty(); }
+
+void preload_module() {
+  std::string ignored;
+  load(&ignored);
+}
 
 ConnectOptions options_for(const versions::Release& r) {
   ConnectOptions o;

@@ -19,6 +19,11 @@ namespace kadm::cri {
 // diagnostics, use this to skip the runtime quietly).
 bool module_available();
 
+// Loads kadm-cri.so (gRPC, protobuf and abseil: ~40 ms here) now, once; thread-safe. A command
+// that talks to the runtime after some network work of its own calls it on a thread of its own,
+// and the first Runtime::connect finds the module loaded. A failed load is reported by connect.
+void preload_module();
+
 // Options that negotiate only the CRI versions the kubelet of release `r` speaks (preflight:
 // a runtime the kubelet cannot talk to is an error, even if kadm could).
 ConnectOptions options_for(const versions::Release& r);

@@ -41,6 +41,9 @@ class Systemd : public InitSystem {
   std::string enable_command(const std::string& s) const override {
     return fmt::format("systemctl enable {}.service", s);
   }
+  std::vector<std::vector<std::string>> service_queries(const std::string& s) const override {
+    return {{"systemctl", "status", s}, {"systemctl", "is-enabled", s}};
+  }
 
  private:
   Machine& m_;
@@ -69,6 +72,9 @@ class OpenRC : public InitSystem {
   }
   std::string enable_command(const std::string& s) const override {
     return fmt::format("rc-update add {} default", s);
+  }
+  std::vector<std::vector<std::string>> service_queries(const std::string& s) const override {
+    return {{"rc-service", s, "status"}, {"rc-update", "show", "default"}};
   }
 
  private:

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "host/machine.h"
 
@@ -20,6 +21,9 @@ class InitSystem {
   virtual std::string stop(const std::string& service) = 0;     // "" or why it failed
   virtual std::string restart(const std::string& service) = 0;  // "" or why it failed
   virtual std::string enable_command(const std::string& service) const = 0;
+  // The read-only commands exists() and enabled() run (the Service-<name> preflight check), for a
+  // caller that starts them ahead of the check.
+  virtual std::vector<std::vector<std::string>> service_queries(const std::string& service) const = 0;
 };
 
 // nullptr and `why` ("no supported init system detected, skipping checking for services") when

@@ -1,49 +1,26 @@
 #include "net/transport.h"
 
-#include <dlfcn.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <mutex>
 
 #include "util/error.h"
 #include "util/log.h"
+#include "util/module.h"
 
 namespace kadm::net {
 namespace {
 
-std::string self_dir() {
-  char buf[4096];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return ".";
-  std::string path(buf, static_cast<size_t>(n));
-  return path.substr(0, path.rfind('/'));
-}
-
+// Loads the module once. Its state is never destroyed: a preload_module thread may still be in
+// here while the process exits.
 CreateFn load_module() {
   static std::once_flag once;
   static CreateFn create = nullptr;
-  static std::string error;
+  static auto* error = new std::string;
   std::call_once(once, [] {
-    // Next to the binary (build tree, tarball), then the installed library directory.
-    std::vector<std::string> candidates = {self_dir() + "/" + kModuleName,
-                                           self_dir() + "/../lib/kadm/" + kModuleName};
-    for (const auto& path : candidates) {
-      if (access(path.c_str(), R_OK) != 0) continue;
-      void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-      if (!handle) {
-        error = fmt::format("cannot load {}: {}", path, dlerror());
-        return;
-      }
-      create = reinterpret_cast<CreateFn>(dlsym(handle, kCreateSymbol));
-      if (!create) error = fmt::format("{} has no {} entry point", path, kCreateSymbol);
-      log::v(6, "loaded HTTP module {}", path);
-      return;
-    }
-    error = fmt::format("the HTTP module {} was not found in {} or {}/../lib/kadm", kModuleName,
-                        self_dir(), self_dir());
+    create = reinterpret_cast<CreateFn>(load_module_symbol(kModuleName, kCreateSymbol, error));
   });
-  if (!create) throw Error(error, "reinstall kadm: the module ships with the binary");
+  if (!create) throw Error(*error, "reinstall kadm: the module ships with the binary");
   return create;
 }
 
@@ -57,6 +34,13 @@ std::unique_ptr<Transport> make(const std::string& host, int port, const TlsConf
 }
 
 }  // namespace
+
+void preload_module() {
+  try {
+    load_module();
+  } catch (const Error&) {
+  }
+}
 
 std::unique_ptr<Transport> connect(const std::string& host, int port, const TlsConfig& tls,
                                    const Timeouts& timeouts) {
