@@ -119,9 +119,9 @@ json node_patch(const json& before, const json& after) {
 }  // namespace
 
 void patch_node(Client& c, const std::string& node, const std::function<void(json&)>& mutate,
-                Duration timeout) {
+                Duration timeout, Duration interval) {
   Ref ref{"v1", "nodes", "", node};
-  poll_immediate(fmt::format("unable to update node \"{}\"", node), kRetryInterval, timeout,
+  poll_immediate(fmt::format("unable to update node \"{}\"", node), interval, timeout,
                  [&]() -> std::optional<std::string> {
                    auto g = c.get(ref);
                    if (!g.status.ok()) return g.status.describe();

@@ -33,9 +33,9 @@ void create_new(Client& c, const json& object, const std::string& exists_message
 
 // GET the Node, wait until the kubelet has set kubernetes.io/hostname, apply `mutate`, and PATCH
 // the difference (labels, annotations, taints) as a strategic merge patch. Retried on conflicts
-// and transient errors until `timeout`.
+// and transient errors every `interval` until `timeout`.
 void patch_node(Client& c, const std::string& node, const std::function<void(json&)>& mutate,
-                Duration timeout);
+                Duration timeout, Duration interval = kRetryInterval);
 
 // A metadata block {name, namespace?, labels?}.
 json meta(const std::string& name, const std::string& ns = {});

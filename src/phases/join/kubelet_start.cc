@@ -241,8 +241,10 @@ Duration wait_tls_bootstrap(JoinData& d) {
   auto certificate = std::chrono::steady_clock::now() - start;
   log::v(1, "[kubelet-start] the kubelet wrote {} after {}ms", conf,
          std::chrono::duration_cast<std::chrono::milliseconds>(certificate).count());
-  // The node's own identity from now on.
+  // The node's own identity from now on. The kubelet registers its Node seconds later; a GET
+  // every 100 ms (upstream: 500 ms) ends the join as soon as it has.
   auto client = kube::from_kubeconfig(conf);
+  constexpr auto kNodePoll = std::chrono::milliseconds(100);
   const auto& nreg = d.cfg.node_registration;
   if (!r.node_local_cri_socket) {
     log::v(1, "[kubelet-start] preserving the crisocket information for the node");
@@ -256,7 +258,7 @@ Duration wait_tls_bootstrap(JoinData& d) {
           [&](kube::json& n) {
             n["metadata"]["annotations"][kCRISocketAnnotation] = nreg.cri_socket;
           },
-          d.api_timeout());
+          d.api_timeout(), kNodePoll);
     } catch (const Error& e) {
       throw Error(fmt::format("error uploading crisocket: {}", e.what()),
                   "the Node did not register; look at the "
@@ -265,7 +267,7 @@ Duration wait_tls_bootstrap(JoinData& d) {
     }
   } else {
     kube::poll_immediate(fmt::format("the Node \"{}\" did not register", nreg.name),
-                         kube::kRetryInterval, d.api_timeout(),
+                         kNodePoll, d.api_timeout(),
                          [&]() -> std::optional<std::string> {
                            auto g = client->get(kube::Ref{"v1", "nodes", "", nreg.name});
                            if (g.status.ok()) return std::nullopt;
