@@ -58,7 +58,8 @@ while :; do
     rm -f "$nd/kubelet.pid"
     sleep "$restart_delay"
   fi
-  want=$(cat "$nd/kubelet.want" 2>/dev/null || echo running)
+  want=running
+  read -r want 2>/dev/null <"$nd/kubelet.want"
   if [ "$want" != running ]; then
     stop_kubelet
   elif [ -f "$nd/kubelet.restart" ]; then
@@ -68,5 +69,5 @@ while :; do
   if [ "$want" = running ] && [ -z "$kubelet_pid" ] && [ -f /var/lib/kubelet/config.yaml ]; then
     start_kubelet
   fi
-  sleep 0.5
+  sleep 0.2 # how soon `systemctl start|restart|stop kubelet` takes effect
 done
