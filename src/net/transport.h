@@ -65,11 +65,11 @@ std::unique_ptr<Transport> connect(const std::string& host, int port, const TlsC
                                    const Timeouts& timeouts = {});
 
 // Plain http:// (kubelet healthz on 127.0.0.1:10248).
+std::unique_ptr<Transport> connect_plain(const std::string& host, int port, const Timeouts& timeouts = {});
+
 // Loads kadm-http.so now, once; thread-safe (see cri::preload_module). A failed load is reported
 // by connect.
 void preload_module();
-
-std::unique_ptr<Transport> connect_plain(const std::string& host, int port, const Timeouts& timeouts = {});
 
 std::string describe(TransportError e);
 

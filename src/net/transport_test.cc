@@ -4,10 +4,10 @@
 #include "net/transport.h"
 
 #include <arpa/inet.h>
-#include <signal.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <openssl/ssl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Issue 7 on the lab, worker joins to a kadm control plane:
-#  - every discovery failure produced for real from node2, each with its own message and exit
-#    code within a bounded time, nothing written: wrong port (10), unknown token (11), wrong token
-#    secret and really tampered cluster-info (12), wrong CA hash (13, the seen hash printed),
-#    malformed token and hash (3, the bad character named);
+#  - every discovery failure produced for real from node2 (the tampered cluster-info last, from
+#    node4), each with its own message and exit code within a bounded time, nothing written: wrong
+#    port (10), unknown token (11), wrong token secret and really tampered cluster-info (12), wrong
+#    CA hash (13, the seen hash printed), malformed token and hash (3, the bad character named);
 #  - `kadm join --dry-run` prints what it would write and call, and writes nothing;
 #  - `kadm join` (v1beta3 JoinConfiguration and flags) joins node2: bootstrap-kubelet.conf gone,
 #    kubelet.conf and the CRI socket annotation in place, no token secret in the output;
@@ -21,8 +21,8 @@ trap 'rc=$?; rm -rf "$OUT"; end_lab $rc' EXIT
 
 kc() { "$LAB" kubectl "$@"; }
 
-say "lab up --nodes 3"
-"$LAB" up --nodes 3 >/dev/null
+say "lab up --nodes 4 (node4 only for the last failure case)"
+"$LAB" up --nodes 4 >/dev/null
 say "kadm init on node1 (examples/kubeadm-seed-lab.yaml)"
 on node1 "$KADM" init --config "$ROOT/examples/kubeadm-seed-lab.yaml" >"$OUT/init.log" 2>&1 ||
   { tail -30 "$OUT/init.log" >&2; fail "kadm init failed"; }
@@ -48,18 +48,19 @@ discovery:
 EOF
 }
 
+joiner=node2 # where the failing joins run; nothing may be written there
 nothing_written() {
   local left
-  left=$(on node2 find /etc/kubernetes /var/lib/kubelet -mindepth 1 2>/dev/null || true)
-  [ -z "$left" ] || fail "$1 left files on node2: $left"
+  left=$(on "$joiner" find /etc/kubernetes /var/lib/kubelet -mindepth 1 2>/dev/null || true)
+  [ -z "$left" ] || fail "$1 left files on $joiner: $left"
 }
 
-# expect_fail NAME CODE MAX_SECONDS PATTERN -- ARGS...: kadm join on node2 fails as expected.
+# expect_fail NAME CODE MAX_SECONDS PATTERN -- ARGS...: kadm join on $joiner fails as expected.
 expect_fail() {
   local name=$1 code=$2 max=$3 pattern=$4 t0 rc=0 took
   shift 5
   t0=$SECONDS
-  on node2 "$KADM" join "$@" >"$OUT/$name.log" 2>&1 || rc=$?
+  on "$joiner" "$KADM" join "$@" >"$OUT/$name.log" 2>&1 || rc=$?
   took=$((SECONDS - t0))
   [ "$rc" -eq "$code" ] || { cat "$OUT/$name.log" >&2; fail "$name: exit code $rc, want $code"; }
   grep -qF -- "$pattern" "$OUT/$name.log" || { cat "$OUT/$name.log" >&2; fail "$name: no '$pattern' in the output"; }
@@ -69,11 +70,26 @@ expect_fail() {
   say "  $name: exit $rc in ${took}s: $(grep -m1 -F -- "$pattern" "$OUT/$name.log" | cut -c1-150)"
 }
 
+# The bootstrap signer signs cluster-info for the init token once the controller-manager runs;
+# discovery tells an unknown token from a not-yet-signed one by the signatures it sees, so the
+# timings below start from a signed cluster-info.
+deadline=$((SECONDS + 120))
+until kc -n kube-public get cm cluster-info -o json 2>/dev/null |
+  jq -e --arg id "jws-kubeconfig-$token_id" '.data | has($id)' >/dev/null; do
+  [ $SECONDS -lt $deadline ] || fail "cluster-info was not signed for token $token_id"
+  sleep 1
+done
+
 say "discovery failures from node2"
 joincfg 10.0.0.11:6444 "$token" "$hash" >"$OUT/wrong-port.yaml"
-expect_fail wrong-port 10 40 "cannot reach the API server at 10.0.0.11:6444" -- --config "$OUT/wrong-port.yaml"
+# The two that wait out a timeout run side by side (neither writes anything).
+expect_fail wrong-port 10 40 "cannot reach the API server at 10.0.0.11:6444" -- --config "$OUT/wrong-port.yaml" &
+wrong_port=$!
 expect_fail unknown-token 11 60 "token id \"zz9zz9\" is invalid for this cluster or it has expired" -- \
-  "$endpoint" --token zz9zz9.0123456789abcdef --discovery-token-ca-cert-hash "$hash"
+  "$endpoint" --token zz9zz9.0123456789abcdef --discovery-token-ca-cert-hash "$hash" &
+unknown_token=$!
+wait "$wrong_port" || fail "wrong-port"
+wait "$unknown_token" || fail "unknown-token"
 wrong_secret="$token_id.$(rev <<<"$secret")"
 expect_fail wrong-secret 12 30 "failed to verify JWS signature of received cluster info object" -- \
   "$endpoint" --token "$wrong_secret" --discovery-token-ca-cert-hash "$hash"
@@ -83,28 +99,6 @@ expect_fail stray-space 3 10 "character 24 is a space" -- \
   "$endpoint" --token "$token " --discovery-token-ca-cert-hash "$hash"
 expect_fail bad-hash 3 10 "character 20 is 'x', not a hex digit" -- \
   "$endpoint" --token "$token" --discovery-token-ca-cert-hash "sha256:0123456789abx"
-
-say "tampered cluster-info (controller-manager stopped so that nothing re-signs it)"
-on node1 mv /etc/kubernetes/manifests/kube-controller-manager.yaml "$OUT/kcm.yaml"
-kcm_running() { on node1 crictl ps | awk '$2 == "CONTAINER_RUNNING" && $3 == "kube-controller-manager"' | grep -q .; }
-deadline=$((SECONDS + 120))
-while kcm_running; do
-  [ $SECONDS -lt $deadline ] || fail "kube-controller-manager did not stop"
-  sleep 1
-done
-kc -n kube-public get cm cluster-info -o json | jq 'del(.metadata.resourceVersion)' >"$OUT/cluster-info.json"
-jq '.data.kubeconfig |= sub("https://10.0.0.11:6443"; "https://10.0.0.66:6443")' "$OUT/cluster-info.json" |
-  kc replace -f - >/dev/null
-expect_fail tampered 12 30 "failed to verify JWS signature of received cluster info object" -- \
-  "$endpoint" --token "$token" --discovery-token-ca-cert-hash "$hash"
-kc replace -f "$OUT/cluster-info.json" >/dev/null
-on node1 mv "$OUT/kcm.yaml" /etc/kubernetes/manifests/kube-controller-manager.yaml
-# The controller-manager approves and signs the kubelets' CSRs: let it come back first.
-deadline=$((SECONDS + 120))
-until kcm_running; do
-  [ $SECONDS -lt $deadline ] || fail "kube-controller-manager did not come back"
-  sleep 1
-done
 
 say "kadm join --dry-run on node2"
 on node2 "$KADM" join "$endpoint" --token "$token" --discovery-token-ca-cert-hash "$hash" --dry-run \
@@ -160,5 +154,23 @@ for n in node2 node3; do
   done
   [ "$(kc get pod "pause-$n" -o jsonpath='{.spec.nodeName}')" = "$n" ] || fail "pause-$n not on $n"
 done
+
+# Last, as it leaves the cluster without its controller-manager (which would re-sign the
+# tampered ConfigMap, and which approves the kubelets' CSRs): a restarted one waits out its
+# predecessor's leader lease before it approves anything.
+say "tampered cluster-info from node4 (controller-manager stopped so that nothing re-signs it)"
+joiner=node4
+on node1 mv /etc/kubernetes/manifests/kube-controller-manager.yaml "$OUT/kcm.yaml"
+kcm_running() { on node1 crictl ps | awk '$2 == "CONTAINER_RUNNING" && $3 == "kube-controller-manager"' | grep -q .; }
+deadline=$((SECONDS + 120))
+while kcm_running; do
+  [ $SECONDS -lt $deadline ] || fail "kube-controller-manager did not stop"
+  sleep 1
+done
+kc -n kube-public get cm cluster-info -o json | jq 'del(.metadata.resourceVersion)' >"$OUT/cluster-info.json"
+jq '.data.kubeconfig |= sub("https://10.0.0.11:6443"; "https://10.0.0.66:6443")' "$OUT/cluster-info.json" |
+  kc replace -f - >/dev/null
+expect_fail tampered 12 30 "failed to verify JWS signature of received cluster info object" -- \
+  "$endpoint" --token "$token" --discovery-token-ca-cert-hash "$hash"
 
 echo "PASS $TEST_NAME"
