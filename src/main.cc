@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   // OpenSSL's first initialisation decides its exit behaviour: make it kadm's (pki/ossl.cc).
   kadm::pki::ossl::init();
   std::vector<std::string> args(argv + 1, argv + argc);
-  auto root = kadm::cli::make_root();
+  auto root = kadm::cli::make_root(args);
   // Verbosity must be known before any command logs; CLI11 sets it during parsing, which runs
   // before the command, so install it through the flag's storage below.
   int rc = kadm::cli::run(*root, args);

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <deque>
+#include <functional>
 #include <iostream>
 
 #include "cli/help.h"
@@ -68,32 +69,45 @@ void bind_flag(CLI::App* app, Flag& f) {
   f.option = std::visit(Binder{app, f, names}, f.target);
 }
 
-// The commands the words on the command line name, root first. Only this chain is handed to CLI11:
-// building every command's options would cost more than most commands take to run.
-std::vector<Command*> select_path(Command& root, const std::vector<std::string>& args) {
-  std::vector<Command*> path = {&root};
-  auto takes_value = [&](const std::string& arg) {
-    if (arg.find('=') != std::string::npos) return false;
-    std::string name = arg.rfind("--", 0) == 0 ? arg.substr(2) : arg.substr(1);
-    for (auto it = path.rbegin(); it != path.rend(); ++it) {
-      for (const auto& f : (*it)->flags) {
-        bool match = name.size() == 1 ? (f.shorthand == name[0] || f.name == name) : f.name == name;
-        if (match) return !std::holds_alternative<bool*>(f.target);
-      }
+// Whether `arg` ("--name", "-n", without "=value") is a flag of a command on `path` that takes a
+// value as the next word.
+bool takes_value(const std::vector<Command*>& path, const std::string& arg) {
+  if (arg.find('=') != std::string::npos) return false;
+  std::string name = arg.rfind("--", 0) == 0 ? arg.substr(2) : arg.substr(1);
+  for (auto it = path.rbegin(); it != path.rend(); ++it) {
+    for (const auto& f : (*it)->flags) {
+      bool match = name.size() == 1 ? (f.shorthand == name[0] || f.name == name) : f.name == name;
+      if (match) return !std::holds_alternative<bool*>(f.target);
     }
-    return false;
-  };
+  }
+  return false;
+}
+
+// Walks the words of the command line that are not flags or flag values, with `path` growing
+// from the root; `visit` returns false to stop.
+void walk_words(std::vector<Command*>& path, const std::vector<std::string>& args,
+                const std::function<bool(const std::string&)>& visit) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--") break;
     if (a.size() > 1 && a[0] == '-') {
-      if (takes_value(a)) ++i;
+      if (takes_value(path, a)) ++i;
       continue;
     }
-    const Command* child = path.back()->find_child(a);
-    if (!child) break;  // a positional argument, or an unknown command CLI11 will report
-    path.push_back(const_cast<Command*>(child));
+    if (!visit(a)) break;
   }
+}
+
+// The commands the words on the command line name, root first. Only this chain is handed to CLI11:
+// building every command's options would cost more than most commands take to run.
+std::vector<Command*> select_path(Command& root, const std::vector<std::string>& args) {
+  std::vector<Command*> path = {&root};
+  walk_words(path, args, [&](const std::string& word) {
+    const Command* child = path.back()->find_child(word);
+    if (!child) return false;  // a positional argument, or an unknown command CLI11 will report
+    path.push_back(const_cast<Command*>(child));
+    return true;
+  });
   return path;
 }
 
@@ -126,6 +140,16 @@ int usage_error(const Command& cmd, const std::string& message) {
 }
 
 }  // namespace
+
+std::optional<std::string> first_word(Command& root, const std::vector<std::string>& args) {
+  std::vector<Command*> path = {&root};
+  std::optional<std::string> word;
+  walk_words(path, args, [&](const std::string& w) {
+    word = w;
+    return false;
+  });
+  return word;
+}
 
 int run(Command& root, const std::vector<std::string>& args) {
   CLI::App app{root.short_help, root.name};

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "cli/app.h"
 #include "phases/init/data.h"
 #include "phases/join/data.h"
 #include "phases/reset/data.h"
@@ -18,7 +19,26 @@ GlobalOptions& globals() {
   return g;
 }
 
-std::unique_ptr<Command> make_root() {
+namespace {
+
+// The top-level commands, in the order help lists them. `completion` walks the whole tree.
+struct TopLevel {
+  const char* name;
+  void (*add)(Command& root);
+};
+constexpr TopLevel kTopLevel[] = {
+    {"completion", add_completion_command},
+    {"config", add_config_commands},
+    {"init", phases::add_init_command},
+    {"join", phases::add_join_command},
+    {"certs", add_certs_commands},
+    {"kubeconfig", add_kubeconfig_commands},
+    {"reset", phases::reset::add_reset_command},
+    {"token", add_token_commands},
+    {"version", add_version_command},
+};
+
+std::unique_ptr<Command> make_bare_root() {
   auto root = std::make_unique<Command>("kadm", "kadm: easily bootstrap a secure Kubernetes cluster");
   root->long_help = R"TXT(
     ┌──────────────────────────────────────────────────────────┐
@@ -70,15 +90,27 @@ Example usage:
     }
   };
 
-  add_completion_command(*root);
-  add_config_commands(*root);
-  phases::add_init_command(*root);
-  phases::add_join_command(*root);
-  add_certs_commands(*root);
-  add_kubeconfig_commands(*root);
-  phases::reset::add_reset_command(*root);
-  add_token_commands(*root);
-  add_version_command(*root);
+  return root;
+}
+
+}  // namespace
+
+std::unique_ptr<Command> make_root() {
+  auto root = make_bare_root();
+  for (const auto& c : kTopLevel) c.add(*root);
+  return root;
+}
+
+std::unique_ptr<Command> make_root(const std::vector<std::string>& args) {
+  auto root = make_bare_root();
+  auto word = first_word(*root, args);
+  for (const auto& c : kTopLevel) {
+    if (word && *word == c.name && *word != "completion") {
+      c.add(*root);
+      return root;
+    }
+  }
+  for (const auto& c : kTopLevel) c.add(*root);
   return root;
 }
 

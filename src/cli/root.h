@@ -2,6 +2,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "cli/command.h"
 
@@ -20,7 +22,13 @@ struct GlobalOptions {
 };
 GlobalOptions& globals();
 
+// The whole command tree (help, completion, tests).
 std::unique_ptr<Command> make_root();
+// The tree a command line needs: the root and the one top-level command its first word names,
+// or the whole tree when that word names none (root help, an unknown command) or asks for
+// completion. Building init's, join's and reset's phase trees is most of `kadm version`'s
+// start-up otherwise.
+std::unique_ptr<Command> make_root(const std::vector<std::string>& args);
 
 // Each command group registers itself on the root.
 void add_version_command(Command& root);

@@ -1,0 +1,20 @@
+// What building kadm's command tree costs: every command pays it before parsing its arguments.
+#include <benchmark/benchmark.h>
+
+#include "cli/root.h"
+
+namespace {
+
+void BM_MakeRootWhole(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(kadm::cli::make_root());
+}
+BENCHMARK(BM_MakeRootWhole)->Unit(benchmark::kMicrosecond);
+
+// What `kadm version` builds.
+void BM_MakeRootForVersion(benchmark::State& state) {
+  const std::vector<std::string> args = {"version"};
+  for (auto _ : state) benchmark::DoNotOptimize(kadm::cli::make_root(args));
+}
+BENCHMARK(BM_MakeRootForVersion)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
