@@ -1,7 +1,6 @@
 // `kadm join` as an operator meets it before any cluster is involved: help, flag mistakes, and
 // discovery failing fast and distinctly against loopback addresses. Runs the real binary.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -11,49 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "cli/testing.h"
+
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
+using Result = ::kadm::cli::testing::RunResult;
 
-std::string slurp(int fd) {
-  std::string s;
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) s.append(buf, static_cast<size_t>(n));
-  close(fd);
-  return s;
-}
-
-Result kadm(std::vector<std::string> args) {
-  int out[2], err[2];
-  if (pipe(out) != 0 || pipe(err) != 0) return {};
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out[1], 1);
-    dup2(err[1], 2);
-    close(out[0]);
-    close(err[0]);
-    std::vector<char*> argv;
-    std::string bin = KADM_BINARY;
-    argv.push_back(bin.data());
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(bin.c_str(), argv.data());
-    _exit(127);
-  }
-  close(out[1]);
-  close(err[1]);
-  Result r;
-  r.out = slurp(out[0]);
-  r.err = slurp(err[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+Result kadm(std::vector<std::string> args) { return ::kadm::cli::testing::run_kadm(std::move(args)); }
 
 const std::string kHash = "sha256:" + std::string(64, 'a');
 const std::string kToken = "abcdef.0123456789abcdef";
