@@ -100,6 +100,9 @@ class HttplibTransport : public Transport {
     client_->set_read_timeout(secs(timeouts.read), usecs(timeouts.read));
     client_->set_write_timeout(secs(timeouts.read), usecs(timeouts.read));
     client_->set_keep_alive(true);
+    // cpp-httplib writes a request's headers and body separately: with Nagle's algorithm the body
+    // waited for the server's delayed ACK, 40 ms on every POST, PUT and PATCH.
+    client_->set_tcp_nodelay(true);
   }
 
   Response send(const Request& r) override {
