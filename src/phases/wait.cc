@@ -39,7 +39,9 @@ void wait_for(const std::string& what, Duration timeout,
                     std::chrono::duration_cast<std::chrono::seconds>(now - start).count(), last);
       next_progress += std::chrono::seconds(10);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    // Each check is one local request; polling often ends the wait soon after the component is
+    // up (upstream polls every 500 ms).
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   std::string message = fmt::format("{} is not healthy after {}: {}", what, format_duration(timeout), last);
   std::string why = diagnose ? diagnose(last) : "";

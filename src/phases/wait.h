@@ -11,7 +11,7 @@
 
 namespace kadm::phases {
 
-// Polls `check` every 500 ms until it returns nullopt; prints a progress line with the elapsed
+// Polls `check` every 100 ms until it returns nullopt; prints a progress line with the elapsed
 // time every 10 s; after `timeout` throws kadm::Error "<what> … not ready after T: <last error>"
 // followed by `diagnose(last error)`.
 void wait_for(const std::string& what, Duration timeout,
