@@ -3,8 +3,6 @@
 #include "host/fs.h"
 
 #include <gtest/gtest.h>
-#include <limits.h>
-#include <stdlib.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,17 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "pki/testing.h"
+
 namespace kadm::host {
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/kadm-fs-test-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
+using pki::testing::TempDir;
 
 // Names of the files created in `dir` while `body` runs, as inotify reports them.
 template <typename F>

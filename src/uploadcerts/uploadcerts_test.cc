@@ -13,6 +13,7 @@
 #include "addons/fake_client.h"
 #include "api/defaults.h"
 #include "kubeconfig/kubeconfig.h"
+#include "pki/testing.h"
 #include "util/error.h"
 
 namespace kadm::uploadcerts {
@@ -56,14 +57,7 @@ PKey public_key(const std::string& pem) {
   return k;
 }
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "kadm-uploadcerts-XXXXXX").string();
-    path = mkdtemp(t.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+using pki::testing::TempDir;
 
 void write(const std::string& path, const std::string& content) {
   fs::create_directories(fs::path(path).parent_path());
