@@ -95,22 +95,20 @@ Example usage:
 
 }  // namespace
 
-std::unique_ptr<Command> make_root() {
-  auto root = make_bare_root();
-  for (const auto& c : kTopLevel) c.add(*root);
-  return root;
-}
+std::unique_ptr<Command> make_root() { return make_root(std::vector<std::string>{}); }
 
 std::unique_ptr<Command> make_root(const std::vector<std::string>& args) {
   auto root = make_bare_root();
   auto word = first_word(*root, args);
-  for (const auto& c : kTopLevel) {
-    if (word && *word == c.name && *word != "completion") {
-      c.add(*root);
-      return root;
-    }
+  const TopLevel* named = nullptr;
+  if (word && *word != "completion")
+    for (const auto& c : kTopLevel)
+      if (*word == c.name) named = &c;
+  if (named) {
+    named->add(*root);
+  } else {
+    for (const auto& c : kTopLevel) c.add(*root);
   }
-  for (const auto& c : kTopLevel) c.add(*root);
   return root;
 }
 
