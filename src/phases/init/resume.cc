@@ -33,10 +33,8 @@ std::optional<std::string> ca_sha256(const std::string& cert_dir) {
   return hex(sha256(*pem));
 }
 
-std::optional<InitMark> read_mark(const std::string& mark_path) {
-  auto text = host::read_file(mark_path);
-  if (!text) return std::nullopt;
-  auto j = nlohmann::json::parse(*text, nullptr, false);
+std::optional<InitMark> parse_mark(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
   if (!j.is_object() || j.value("tool", "") != "kadm") return std::nullopt;
   InitMark m;
   m.cert_dir = j.value("certificatesDir", "");
@@ -47,6 +45,11 @@ std::optional<InitMark> read_mark(const std::string& mark_path) {
   return m;
 }
 
+std::optional<InitMark> read_mark(const std::string& mark_path) {
+  auto text = host::read_file(mark_path);
+  return text ? parse_mark(*text) : std::nullopt;
+}
+
 }  // namespace
 
 void write_init_mark(const std::string& mark_path, const std::string& cert_dir, const std::string& node_name,
@@ -54,16 +57,19 @@ void write_init_mark(const std::string& mark_path, const std::string& cert_dir, 
   auto hash = ca_sha256(cert_dir);
   if (!hash) return;  // external CA without a certificate yet: nothing to vouch for
   std::string started = now_rfc3339();
-  if (auto old = read_mark(mark_path); old && old->ca_sha256 == *hash && !old->started.empty())
-    started = old->started;
+  auto old_text = host::read_file(mark_path);
+  auto old = old_text ? parse_mark(*old_text) : std::nullopt;
+  if (old && old->ca_sha256 == *hash && !old->started.empty()) started = old->started;
   nlohmann::json j = {{"tool", "kadm"},
                       {"certificatesDir", cert_dir},
                       {"nodeName", node_name},
                       {"kubernetesVersion", kubernetes_version},
                       {"started", started},
                       {"caSHA256", *hash}};
+  std::string text = j.dump(2) + "\n";
+  if (old_text == text) return;  // init marks before each manifest: once is enough per run
   host::make_dirs(mark_path.substr(0, mark_path.rfind('/')), 0755);
-  host::write_file_atomic(mark_path, j.dump(2) + "\n", 0644);
+  host::write_file_atomic(mark_path, text, 0644);
 }
 
 void mark_init_state(const InitData& d) {

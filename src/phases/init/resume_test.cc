@@ -34,9 +34,16 @@ TEST(InitMark, DescribesTheCAItWasWrittenFor) {
   ASSERT_EQ(stat(mark(dir).c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0644u);  // no secret in it
 
-  // A re-run keeps the time of the first run for the same CA.
+  // A re-run keeps the time of the first run for the same CA, and a mark that already says all
+  // this is left as it is (not replaced by an identical file).
   std::string started = m->started;
   write_init_mark(mark(dir), dir.path, "node1", "v1.20.2");
+  EXPECT_EQ(read_valid_init_mark(mark(dir), dir.path)->started, started);
+  struct stat again {};
+  ASSERT_EQ(stat(mark(dir).c_str(), &again), 0);
+  EXPECT_EQ(again.st_ino, st.st_ino);
+  write_init_mark(mark(dir), dir.path, "node1", "v1.21.0");
+  EXPECT_EQ(read_valid_init_mark(mark(dir), dir.path)->kubernetes_version, "v1.21.0");
   EXPECT_EQ(read_valid_init_mark(mark(dir), dir.path)->started, started);
   // A mark made for another certificates directory says nothing about this one.
   EXPECT_FALSE(read_valid_init_mark(mark(dir), dir.path + "/other"));
