@@ -122,3 +122,11 @@ print(f"kadm RSA-2048 / kubeadm RSA-2048   = {rsa/up:.2f}  (target <= 0.55)")
 print(f"kadm ECDSA-P256 / kubeadm RSA-2048 = {ec/up:.3f} (target <= 0.05)")
 print(f"kadm peak RSS: RSA {rsa_kb/1024:.1f} MB, ECDSA {ec_kb/1024:.1f} MB (target <= 10 MB)")
 PY
+
+# Stripped sizes (target: the binary <= 5 MB, dynamically linked against Debian's libraries): the
+# binary and the modules that sit beside it.
+for f in "$KADM" "$(dirname "$KADM")"/kadm-*.so; do
+  strip -o "$WORK/stripped" "$f"
+  awk -v n="$(basename "$f")" -v b="$(stat -c %s "$WORK/stripped")" \
+    'BEGIN { printf "stripped %-16s %6.2f MB\n", n, b / 1048576 }'
+done

@@ -9,7 +9,7 @@
 
 #include "cli/app.h"
 #include "cli/root.h"
-#include "pki/ossl.h"
+#include "util/error.h"
 #include "util/log.h"
 
 int main(int argc, char** argv) {
@@ -17,10 +17,14 @@ int main(int argc, char** argv) {
   // connection, which the API client retries, not a silent end of kadm: OpenSSL writes to TLS
   // sockets with write(2), which raises SIGPIPE.
   signal(SIGPIPE, SIG_IGN);
-  // OpenSSL's first initialisation decides its exit behaviour: make it kadm's (pki/ossl.cc).
-  kadm::pki::ossl::init();
   std::vector<std::string> args(argv + 1, argv + argc);
-  auto root = kadm::cli::make_root(args);
+  std::unique_ptr<kadm::cli::Command> root;
+  try {
+    root = kadm::cli::make_root(args);
+  } catch (const kadm::Error& e) {  // kadm-cluster.so missing or broken
+    std::cerr << "error: " << e.render() << "\n";
+    return e.exit_code();
+  }
   // Verbosity must be known before any command logs; CLI11 sets it during parsing, which runs
   // before the command, so install it through the flag's storage below.
   int rc = kadm::cli::run(*root, args);

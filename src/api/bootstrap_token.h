@@ -26,7 +26,5 @@ std::string validate_token_groups(const std::vector<std::string>& groups);
 std::string validate_token_usages(const std::vector<std::string>& usages);
 
 inline constexpr const char* kTokenPattern = "[a-z0-9]{6}.[a-z0-9]{16}";
-inline const std::vector<std::string> kDefaultTokenUsages = {"signing", "authentication"};
-inline const std::vector<std::string> kKnownTokenUsages = {"signing", "authentication"};
 
 }  // namespace kadm::api

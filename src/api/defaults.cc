@@ -88,7 +88,7 @@ void set_defaults(InitConfiguration& c, const versions::Release& /*r*/) {
   if (c.bootstrap_tokens.empty()) c.bootstrap_tokens.push_back(BootstrapToken{});
   for (auto& t : c.bootstrap_tokens) {
     if (!t.ttl && t.expires.empty()) t.ttl = kDefaultTokenTTL;
-    if (t.usages.empty()) t.usages = kDefaultTokenUsages;
+    if (t.usages.empty()) t.usages = {"signing", "authentication"};
     if (t.groups.empty()) t.groups = {kDefaultTokenGroup};
   }
   if (c.local_api_endpoint.bind_port == 0) c.local_api_endpoint.bind_port = kDefaultBindPort;

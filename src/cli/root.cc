@@ -6,11 +6,9 @@
 #include <cstring>
 
 #include "cli/app.h"
-#include "phases/init/data.h"
-#include "phases/join/data.h"
-#include "phases/reset/data.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/module.h"
 
 namespace kadm::cli {
 
@@ -24,19 +22,48 @@ namespace {
 // The top-level commands, in the order help lists them. `completion` walks the whole tree.
 struct TopLevel {
   const char* name;
-  void (*add)(Command& root);
+  void (*add)(Command& root);  // null: a command of kadm-cluster.so
 };
 constexpr TopLevel kTopLevel[] = {
     {"completion", add_completion_command},
     {"config", add_config_commands},
-    {"init", phases::add_init_command},
-    {"join", phases::add_join_command},
-    {"certs", add_certs_commands},
-    {"kubeconfig", add_kubeconfig_commands},
-    {"reset", phases::reset::add_reset_command},
-    {"token", add_token_commands},
+    {"init", nullptr},
+    {"join", nullptr},
+    {"certs", nullptr},
+    {"kubeconfig", nullptr},
+    {"reset", nullptr},
+    {"token", nullptr},
     {"version", add_version_command},
 };
+
+ClusterCommandsFn& linked_cluster_commands() {
+  static ClusterCommandsFn fn = nullptr;
+  return fn;
+}
+
+// kadm-cluster.so's entry point (src/modules/cluster/cluster_module.cc), loaded once.
+using ModuleEntry = void (*)(Command& root, const char* name);
+constexpr const char* kClusterModule = "kadm-cluster.so";
+
+ModuleEntry cluster_module() {
+  static ModuleEntry entry = [] {
+    std::string error;
+    auto fn = reinterpret_cast<ModuleEntry>(
+        load_module_symbol(kClusterModule, "kadm_cluster_add_command", &error));
+    if (!fn) throw Error(error, "reinstall kadm: the module ships with the binary");
+    return fn;
+  }();
+  return entry;
+}
+
+void add_top_level(Command& root, const TopLevel& c) {
+  if (c.add)
+    c.add(root);
+  else if (auto linked = linked_cluster_commands())
+    linked(root, c.name);
+  else
+    cluster_module()(root, c.name);
+}
 
 std::unique_ptr<Command> make_bare_root() {
   auto root = std::make_unique<Command>("kadm", "kadm: easily bootstrap a secure Kubernetes cluster");
@@ -95,6 +122,8 @@ Example usage:
 
 }  // namespace
 
+void link_cluster_commands(ClusterCommandsFn add) { linked_cluster_commands() = add; }
+
 std::unique_ptr<Command> make_root() { return make_root(std::vector<std::string>{}); }
 
 std::unique_ptr<Command> make_root(const std::vector<std::string>& args) {
@@ -105,9 +134,9 @@ std::unique_ptr<Command> make_root(const std::vector<std::string>& args) {
     for (const auto& c : kTopLevel)
       if (*word == c.name) named = &c;
   if (named) {
-    named->add(*root);
+    add_top_level(*root, *named);
   } else {
-    for (const auto& c : kTopLevel) c.add(*root);
+    for (const auto& c : kTopLevel) add_top_level(*root, c);
   }
   return root;
 }

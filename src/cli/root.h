@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/command.h"
@@ -29,6 +30,12 @@ std::unique_ptr<Command> make_root();
 // completion. Building init's, join's and reset's phase trees is most of `kadm version`'s
 // start-up otherwise.
 std::unique_ptr<Command> make_root(const std::vector<std::string>& args);
+
+// The commands of kadm-cluster.so (init, join, certs, kubeconfig, reset, token) come from that
+// module, which make_root loads when it needs one of them; a program that links their code in
+// (the unit tests, benchmarks) hands make_root its cli::add_cluster_command instead.
+using ClusterCommandsFn = void (*)(Command& root, std::string_view name);
+void link_cluster_commands(ClusterCommandsFn add);
 
 // Each command group registers itself on the root.
 void add_version_command(Command& root);

@@ -37,7 +37,8 @@ using Asn1OctetPtr = std::unique_ptr<ASN1_OCTET_STRING, Deleter<ASN1_OCTET_STRIN
 // crypto reads no system configuration either, so results do not depend on it) and without
 // loading the error-string tables up front (about 0.6 MB of resident memory), which last_error()
 // loads only when there is an error to describe; and without OpenSSL's atexit clean-up (see
-// ossl.cc). Every pki entry point calls it first, and main() before anything else.
+// ossl.cc). Every pki entry point calls it first, and so does kadm-cluster.so before it builds a
+// command (cli/cluster_commands.cc).
 void init();
 
 // The oldest entry of OpenSSL's error queue as text ("" if empty); clears the queue.

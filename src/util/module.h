@@ -1,5 +1,5 @@
-// Loading kadm's optional modules (kadm-http.so, kadm-cri.so) with dlopen. A module carries the
-// heavy libraries only some commands need, so that the others start without loading them.
+// Loading kadm's modules (kadm-cluster.so, kadm-http.so, kadm-cri.so) with dlopen. A module
+// carries the heavy libraries only some commands need, so that the others start without them.
 #pragma once
 
 #include <string>
