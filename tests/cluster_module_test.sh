@@ -2,7 +2,8 @@
 # The commands that make keys or talk to a cluster live in kadm-cluster.so with libcrypto
 # (CMakeLists.txt, kadmcluster): the kadm binary must not link libcrypto, `kadm version` and the
 # `config` commands must run without loading it, a command of the module must load it and work,
-# and a binary whose module is missing must say so, without breaking the commands it holds.
+# a binary whose module is missing must say so, without breaking the commands it holds, and
+# --rootfs must not lose the modules.
 # Usage: cluster_module_test.sh KADM
 set -euo pipefail
 kadm=$1
@@ -39,6 +40,21 @@ for lib in kadm-cluster.so libcrypto; do
 done
 grep -Eqx '[0-9a-f]{64}' <<<"$(grep -v "^ *[0-9]*:" <<<"$out")" ||
   { echo "FAIL: certs certificate-key printed no key" >&2; fail=1; }
+
+# --rootfs chroots before the command runs: the modules it needs later (kadm-http.so here) must
+# have been loaded first, since the binary's directory is out of reach after it (root only).
+if [ "$(id -u)" -eq 0 ]; then
+  printf 'apiVersion: kubeadm.k8s.io/v1beta3\nkind: InitConfiguration\nlocalAPIEndpoint:\n  advertiseAddress: 127.0.0.1\n  bindPort: 1\n---\napiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: v1.20.2\ncertificatesDir: %s/pki\n' \
+    "$dir" >"$dir/local.yaml"
+  "$kadm" init phase certs ca --config "$dir/local.yaml" >/dev/null
+  "$kadm" init phase kubeconfig admin --config "$dir/local.yaml" --kubeconfig-dir "$dir/root" >/dev/null
+  out=$("$kadm" token list --rootfs "$dir/root" --kubeconfig /admin.conf 2>&1 || true)
+  if ! grep -q "connection refused" <<<"$out"; then
+    echo "FAIL: token list under --rootfs did not get as far as connecting:" >&2
+    echo "$out" >&2
+    fail=1
+  fi
+fi
 
 # The binary alone, without its modules.
 cp "$kadm" "$dir/kadm"

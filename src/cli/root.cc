@@ -109,7 +109,10 @@ Example usage:
     GlobalOptions& g = globals();
     log::set_verbosity(g.verbosity);
     if (!g.rootfs.empty()) {
-      // As upstream: --rootfs chroots into the given host root before doing anything else.
+      // As upstream: --rootfs chroots into the given host root before doing anything else. The
+      // modules a command may load later are loaded first: after the chroot kadm cannot reach
+      // the directory it was started from.
+      load_all_modules();
       if (chroot(g.rootfs.c_str()) != 0 || chdir("/") != 0) {
         throw Error("cannot chroot into --rootfs \"" + g.rootfs + "\": " + std::strerror(errno),
                     "--rootfs needs root privileges and an existing directory");

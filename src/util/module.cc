@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <map>
+#include <mutex>
+
 #include "util/log.h"
 
 namespace kadm {
@@ -17,16 +20,23 @@ std::string self_dir() {
   return path.substr(0, path.rfind('/'));
 }
 
-}  // namespace
+// Every module kadm has (src/modules/).
+constexpr const char* kModules[] = {"kadm-cluster.so", "kadm-http.so", "kadm-cri.so"};
 
-std::string find_module(const std::string& name) {
-  std::string dir = self_dir();
-  for (const auto& path : {dir + "/" + name, dir + "/../lib/kadm/" + name})
-    if (access(path.c_str(), R_OK) == 0) return path;
-  return "";
+// Modules loaded so far, by name. Never destroyed: a module's threads may outlive main().
+std::mutex& handles_mutex() {
+  static auto* mu = new std::mutex;
+  return *mu;
+}
+std::map<std::string, void*>& handles() {
+  static auto* loaded = new std::map<std::string, void*>;
+  return *loaded;
 }
 
-void* load_module_symbol(const std::string& name, const char* symbol, std::string* error) {
+// The module's handle, loading it on first use; nullptr with `error` set if it cannot be.
+void* load(const std::string& name, std::string* error) {
+  std::lock_guard<std::mutex> lock(handles_mutex());
+  if (auto it = handles().find(name); it != handles().end()) return it->second;
   std::string path = find_module(name);
   if (path.empty()) {
     std::string dir = self_dir();
@@ -38,13 +48,32 @@ void* load_module_symbol(const std::string& name, const char* symbol, std::strin
     *error = fmt::format("cannot load {}: {}", path, dlerror());
     return nullptr;
   }
-  void* sym = dlsym(handle, symbol);
-  if (!sym) {
-    *error = fmt::format("{} has no {} entry point", path, symbol);
-    return nullptr;
-  }
   log::v(6, "loaded module {}", path);
+  handles()[name] = handle;
+  return handle;
+}
+
+}  // namespace
+
+std::string find_module(const std::string& name) {
+  std::string dir = self_dir();
+  for (const auto& path : {dir + "/" + name, dir + "/../lib/kadm/" + name})
+    if (access(path.c_str(), R_OK) == 0) return path;
+  return "";
+}
+
+void* load_module_symbol(const std::string& name, const char* symbol, std::string* error) {
+  void* handle = load(name, error);
+  if (!handle) return nullptr;
+  void* sym = dlsym(handle, symbol);
+  if (!sym) *error = fmt::format("{} has no {} entry point", name, symbol);
   return sym;
+}
+
+void load_all_modules() {
+  std::string error;
+  for (const char* name : kModules)
+    if (!load(name, &error)) log::v(1, "{}", error);
 }
 
 }  // namespace kadm
