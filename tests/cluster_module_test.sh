@@ -42,15 +42,16 @@ grep -Eqx '[0-9a-f]{64}' <<<"$(grep -v "^ *[0-9]*:" <<<"$out")" ||
   { echo "FAIL: certs certificate-key printed no key" >&2; fail=1; }
 
 # --rootfs chroots before the command runs: the modules it needs later (kadm-http.so here) must
-# have been loaded first, since the binary's directory is out of reach after it (root only).
+# have been loaded first, since the binary's directory is out of reach after it (root only). The
+# error then names the API server it could not reach.
 if [ "$(id -u)" -eq 0 ]; then
   printf 'apiVersion: kubeadm.k8s.io/v1beta3\nkind: InitConfiguration\nlocalAPIEndpoint:\n  advertiseAddress: 127.0.0.1\n  bindPort: 1\n---\napiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: v1.20.2\ncertificatesDir: %s/pki\n' \
     "$dir" >"$dir/local.yaml"
   "$kadm" init phase certs ca --config "$dir/local.yaml" >/dev/null
   "$kadm" init phase kubeconfig admin --config "$dir/local.yaml" --kubeconfig-dir "$dir/root" >/dev/null
   out=$("$kadm" token list --rootfs "$dir/root" --kubeconfig /admin.conf 2>&1 || true)
-  if ! grep -q "connection refused" <<<"$out"; then
-    echo "FAIL: token list under --rootfs did not get as far as connecting:" >&2
+  if ! grep -q "https://127.0.0.1:1: connection refused" <<<"$out"; then
+    echo "FAIL: token list under --rootfs did not get as far as connecting, or did not name the server:" >&2
     echo "$out" >&2
     fail=1
   fi

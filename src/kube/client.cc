@@ -13,7 +13,11 @@
 namespace kadm::kube {
 
 std::string Status::describe() const {
-  if (code == 0) return transport_text.empty() ? net::describe(transport) : net::describe(transport) + " (" + transport_text + ")";
+  if (code == 0) {
+    std::string out = server.empty() ? "" : server + ": ";
+    out += net::describe(transport);
+    return transport_text.empty() ? out : out + " (" + transport_text + ")";
+  }
   std::string out = std::to_string(code);
   if (!reason.empty()) out += " " + reason;
   if (!message.empty()) out += ": " + message;
@@ -157,6 +161,7 @@ class RestClient : public Client {
       if (out.object.is_discarded()) out.object = res.body;  // /healthz answers "ok"
     }
     out.status = status_from(res, out.object);
+    if (out.status.code == 0) out.status.server = server();
     return out;
   }
 

@@ -23,6 +23,7 @@ struct Status {
   std::string message;  // metav1.Status message
   net::TransportError transport = net::TransportError::None;
   std::string transport_text;
+  std::string server;  // "https://10.0.0.11:6443" when there was no response, for messages
 
   bool ok() const { return code >= 200 && code < 300; }
   bool not_found() const { return code == 404; }
@@ -30,7 +31,8 @@ struct Status {
   bool conflict() const { return code == 409 && reason != "AlreadyExists"; }
   bool forbidden() const { return code == 403; }
   bool invalid() const { return code == 422; }
-  // One line for messages: "409 AlreadyExists: configmaps \"x\" already exists".
+  // One line for messages: "409 AlreadyExists: configmaps \"x\" already exists", or without a
+  // response "https://10.0.0.11:6443: connection refused or host unreachable (Connection)".
   std::string describe() const;
 };
 
