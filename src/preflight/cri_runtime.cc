@@ -3,6 +3,7 @@
 // down is reported by the check that needs it (CRI), not by constructing this object.
 #include <fmt/format.h>
 
+#include "cri/cleanup.h"
 #include "cri/runtime.h"
 #include "preflight/runtime.h"
 #include "util/error.h"
@@ -62,18 +63,11 @@ class CriRuntime : public ContainerRuntime {
     return ids;
   }
   std::string remove_pod_sandbox(const std::string& id) override {
-    // Sandboxes that are still stopping refuse removal: try each a few times, as upstream.
-    std::string last;
-    for (int i = 0; i < 5; ++i) {
-      try {
-        runtime().stop_pod_sandbox(id);
-        runtime().remove_pod_sandbox(id);
-        return "";
-      } catch (const Error& e) {
-        last = e.what();
-      }
+    try {
+      return cri::remove_pod_sandbox(runtime(), id);
+    } catch (const Error& e) {  // no runtime to ask
+      return e.what();
     }
-    return last;
   }
   std::string endpoint() const override { return endpoint_; }
 
