@@ -41,18 +41,15 @@ ClusterCommandsFn& linked_cluster_commands() {
   return fn;
 }
 
-// kadm-cluster.so's entry point (src/modules/cluster/cluster_module.cc), loaded once.
+// kadm-cluster.so's entry point (src/modules/cluster/cluster_module.cc); util/module.h loads the
+// module once.
 using ModuleEntry = void (*)(Command& root, const char* name);
-constexpr const char* kClusterModule = "kadm-cluster.so";
 
 ModuleEntry cluster_module() {
-  static ModuleEntry entry = [] {
-    std::string error;
-    auto fn = reinterpret_cast<ModuleEntry>(
-        load_module_symbol(kClusterModule, "kadm_cluster_add_command", &error));
-    if (!fn) throw Error(error, "reinstall kadm: the module ships with the binary");
-    return fn;
-  }();
+  std::string error;
+  auto entry = reinterpret_cast<ModuleEntry>(
+      load_module_symbol(kClusterModule, "kadm_cluster_add_command", &error));
+  if (!entry) throw Error(error, "reinstall kadm: the module ships with the binary");
   return entry;
 }
 

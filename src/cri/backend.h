@@ -213,6 +213,5 @@ class Backend {
 // `options.api_versions` (the message then lists what was tried).
 using CreateBackendFn = Backend* (*)(const ConnectOptions* options, Status* status);
 inline constexpr const char* kCreateBackendSymbol = "kadm_cri_create";
-inline constexpr const char* kModuleName = "kadm-cri.so";
 
 }  // namespace kadm::cri

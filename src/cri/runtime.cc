@@ -31,7 +31,7 @@ CreateBackendFn load(std::string* error) {
   static CreateBackendFn create = nullptr;
   static auto* load_error = new std::string;
   std::call_once(once, [] {
-    create = reinterpret_cast<CreateBackendFn>(load_module_symbol(kModuleName, kCreateBackendSymbol, load_error));
+    create = reinterpret_cast<CreateBackendFn>(load_module_symbol(kCriModule, kCreateBackendSymbol, load_error));
   });
   if (!create) *error = *load_error;
   return create;
@@ -91,7 +91,7 @@ std::string seconds(std::chrono::milliseconds ms) {
 
 }  // namespace
 
-bool module_available() { return !find_module(kModuleName).empty(); }
+bool module_available() { return !find_module(kCriModule).empty(); }
 
 void preload_module() {
   std::string ignored;

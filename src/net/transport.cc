@@ -18,7 +18,7 @@ CreateFn load_module() {
   static CreateFn create = nullptr;
   static auto* error = new std::string;
   std::call_once(once, [] {
-    create = reinterpret_cast<CreateFn>(load_module_symbol(kModuleName, kCreateSymbol, error));
+    create = reinterpret_cast<CreateFn>(load_module_symbol(kHttpModule, kCreateSymbol, error));
   });
   if (!create) throw Error(*error, "reinstall kadm: the module ships with the binary");
   return create;

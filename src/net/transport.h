@@ -77,6 +77,5 @@ std::string describe(TransportError e);
 using CreateFn = Transport* (*)(const char* host, int port, const TlsConfig* tls, bool use_tls,
                                 const Timeouts* timeouts, std::string* error);
 inline constexpr const char* kCreateSymbol = "kadm_http_create";
-inline constexpr const char* kModuleName = "kadm-http.so";
 
 }  // namespace kadm::net

@@ -20,9 +20,6 @@ std::string self_dir() {
   return path.substr(0, path.rfind('/'));
 }
 
-// Every module kadm has (src/modules/).
-constexpr const char* kModules[] = {"kadm-cluster.so", "kadm-http.so", "kadm-cri.so"};
-
 // Modules loaded so far, by name. Never destroyed: a module's threads may outlive main().
 std::mutex& handles_mutex() {
   static auto* mu = new std::mutex;
@@ -72,7 +69,7 @@ void* load_module_symbol(const std::string& name, const char* symbol, std::strin
 
 void load_all_modules() {
   std::string error;
-  for (const char* name : kModules)
+  for (const char* name : {kClusterModule, kHttpModule, kCriModule})
     if (!load(name, &error)) log::v(1, "{}", error);
 }
 

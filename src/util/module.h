@@ -6,6 +6,11 @@
 
 namespace kadm {
 
+// kadm's modules (src/modules/), by file name.
+inline constexpr const char* kClusterModule = "kadm-cluster.so";  // commands that need libcrypto
+inline constexpr const char* kHttpModule = "kadm-http.so";        // HTTPS transport
+inline constexpr const char* kCriModule = "kadm-cri.so";          // CRI client on gRPC
+
 // Where a module is looked for: next to the binary (build tree, tarball), then
 // <binary dir>/../lib/kadm (installed). Returns the first that exists, or "".
 std::string find_module(const std::string& name);
