@@ -62,6 +62,13 @@ class FakeMachine : public SystemMachine {
     return out;
   }
   bool on_path(const std::string& e) override { return executables.count(e) > 0; }
+  // Scripted build info: "executable variable" -> value (by default no executable records any).
+  std::map<std::string, std::string> go_linked;
+  std::optional<std::string> go_linked_string(const std::string& e, std::string_view name) override {
+    auto it = go_linked.find(e + " " + std::string(name));
+    if (it == go_linked.end()) return std::nullopt;
+    return it->second;
+  }
   uid_t euid() override { return uid; }
   int num_cpus() override { return cpus; }
   uint64_t total_ram_mb() override { return ram_mb; }

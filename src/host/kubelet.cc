@@ -14,7 +14,7 @@ extern char** environ;
 
 namespace kadm::host {
 
-bool on_path(const std::string& name) {
+std::optional<std::string> find_on_path(const std::string& name, const std::string& root) {
   const char* path = std::getenv("PATH");
   std::string p = path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   size_t start = 0;
@@ -23,14 +23,16 @@ bool on_path(const std::string& name) {
     if (end == std::string::npos) end = p.size();
     std::string dir = p.substr(start, end - start);
     if (dir.empty()) dir = ".";
-    std::string full = dir + "/" + name;
+    std::string full = root + dir + "/" + name;
     struct stat st;
     if (::stat(full.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(full.c_str(), X_OK) == 0)
-      return true;
+      return full;
     start = end + 1;
   }
-  return false;
+  return std::nullopt;
 }
+
+bool on_path(const std::string& name) { return find_on_path(name).has_value(); }
 
 CommandResult run_command(const std::vector<std::string>& argv) {
   CommandResult r;

@@ -4,6 +4,7 @@
 // decide where they go.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ struct CommandResult {
 };
 CommandResult run_command(const std::vector<std::string>& argv);
 
+// Where `name` resolves on PATH (an executable regular file), looked up under `root` (a fake
+// root directory in tests; the returned path includes it).
+std::optional<std::string> find_on_path(const std::string& name, const std::string& root = "");
 // True when `name` resolves on PATH.
 bool on_path(const std::string& name);
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "host/kubelet.h"
@@ -40,6 +41,10 @@ class Machine {
   // Processes.
   virtual CommandResult run(const std::vector<std::string>& argv) = 0;
   virtual bool on_path(const std::string& executable) = 0;
+  // The value the Go executable `executable` on PATH was linked with for the string variable
+  // `name` (-X in the -ldflags its build info records, util/go_buildinfo.h), found without
+  // running it; nullopt when it is not on PATH or records no such flag.
+  virtual std::optional<std::string> go_linked_string(const std::string& executable, std::string_view name) = 0;
 
   // Facts.
   virtual uid_t euid() = 0;
@@ -77,6 +82,7 @@ class SystemMachine : public Machine {
   std::string remove_all(const std::string& path) override;
   CommandResult run(const std::vector<std::string>& argv) override;
   bool on_path(const std::string& executable) override;
+  std::optional<std::string> go_linked_string(const std::string& executable, std::string_view name) override;
   uid_t euid() override;
   int num_cpus() override;
   uint64_t total_ram_mb() override;
@@ -91,6 +97,13 @@ class SystemMachine : public Machine {
  private:
   std::string root_;
 };
+
+// The version the kubelet binary on PATH was linked with (k8s.io/component-base/version.gitVersion,
+// which `kubelet --version` prints), when its build info records it.
+std::optional<std::string> recorded_kubelet_version(Machine& m);
+// What `kubelet --version` prints ("Kubernetes v1.20.2"): the recorded version, so that no 100 MB
+// Go program has to start, else by running it.
+CommandResult kubelet_version(Machine& m);
 
 // Flags of umount2 by the names ResetConfiguration.unmountFlags uses (MNT_FORCE, MNT_DETACH,
 // MNT_EXPIRE, UMOUNT_NOFOLLOW); unknown names are ignored (validation rejects them earlier).

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 
 #include "util/error.h"
+#include "util/log.h"
 
 namespace kadm::preflight {
 namespace {
@@ -128,7 +130,11 @@ std::vector<std::string> unknown_name_warnings(const IgnoreSet& ignore, const st
 Report run_checks(const std::vector<Check>& checks, Env& env, const IgnoreSet& ignore, std::FILE* out) {
   Report rep;
   for (const auto& c : checks) {
+    auto start = std::chrono::steady_clock::now();
     Result r = c.run(env);
+    log::v(2, "[preflight] check {} took {}ms", c.name,
+           std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
+               .count());
     if (ignore.ignores(c.name)) {
       r.warnings.insert(r.warnings.end(), r.errors.begin(), r.errors.end());
       r.errors.clear();

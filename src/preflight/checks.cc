@@ -225,7 +225,7 @@ Check service(const std::string& name, bool check_if_active) {
 
 Check kubelet_version(const std::string& kubernetes_version, const std::string& minimum_kubelet) {
   return {"KubeletVersion", [kubernetes_version, minimum_kubelet](Env& e) {
-            auto r = e.machine.run({"kubelet", "--version"});
+            auto r = host::kubelet_version(e.machine);
             if (r.status != 0)
               return error(fmt::format("couldn't get kubelet version: cannot execute 'kubelet --version': {}",
                                        r.error.empty() ? "exit status " + std::to_string(r.status) : r.error));

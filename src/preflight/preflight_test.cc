@@ -288,6 +288,16 @@ TEST(Preflight, KubeletVersionSkew) {
   EXPECT_EQ(run(kubelet_version("v1.20.2", "v1.19.0"), m).errors.size(), 1u);
 }
 
+TEST(Preflight, KubeletVersionRecordedInTheBinaryIsCheckedWithoutRunningIt) {
+  host::FakeMachine m;
+  m.go_linked["kubelet k8s.io/component-base/version.gitVersion"] = "v1.18.20";
+  EXPECT_EQ(run(kubelet_version("v1.20.2", "v1.19.0"), m).errors,
+            std::vector<std::string>{"Kubelet version \"1.18.20\" is lower than kubeadm can support. Please upgrade kubelet"});
+  m.go_linked["kubelet k8s.io/component-base/version.gitVersion"] = "v1.20.2";
+  EXPECT_TRUE(run(kubelet_version("v1.20.2", "v1.19.0"), m).errors.empty());
+  EXPECT_TRUE(m.commands.empty());
+}
+
 TEST(Preflight, SystemVerificationKernelConfigAndCgroups) {
   EXPECT_TRUE(sysverify::kernel_version_ok("6.18.44-fc-v657"));
   EXPECT_TRUE(sysverify::kernel_version_ok("3.10.0-1160.el7.x86_64"));

@@ -73,7 +73,7 @@ const versions::Release& detect_release(host::Machine& m, const std::optional<ap
     if (auto v = versions::parse_version(cluster->kubernetes_version); v && versions::supported(*v))
       return versions::release_for(*v);
   }
-  auto r = m.run({"kubelet", "--version"});
+  auto r = host::kubelet_version(m);
   if (r.status == 0) {
     std::string out = r.output;
     auto at = out.find('v');
