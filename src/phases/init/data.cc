@@ -150,7 +150,10 @@ Duration InitData::api_timeout() const {
 
 kube::Client& InitData::health_client() {
   if (!health_client_) {
-    health_client_ = dry_run ? kube::make_dry_run_client() : kube::from_kubeconfig(admin_kubeconfig());
+    // Short deadlines: a probe that hangs on a starting API server is retried, not waited out.
+    kube::ClientOptions o;
+    o.timeouts = {std::chrono::milliseconds(2000), std::chrono::milliseconds(5000)};
+    health_client_ = dry_run ? kube::make_dry_run_client() : kube::from_kubeconfig(admin_kubeconfig(), o);
   }
   return *health_client_;
 }

@@ -84,7 +84,8 @@ class InitData : public workflow::Data {
   // makes sure the kubeadm:cluster-admins binding exists (with super-admin.conf if needed).
   // Under --dry-run, a client that prints every call instead.
   kube::Client& client();
-  // A client that only needs the API server's health endpoints (no RBAC bootstrap).
+  // A client for the API server's health endpoints while it starts (short deadlines; no
+  // kubeadm:cluster-admins binding needed or made).
   kube::Client& health_client();
   // timeouts.kubernetesAPICall of the configuration.
   Duration api_timeout() const;
