@@ -66,8 +66,8 @@ void check_ready_for_control_plane(JoinData& d) {
 
 // The machine the checks look at, with the slow read-only commands they will run (the kubelet's
 // --version, unless its binary records it: a large Go binary, 50-150 ms to start; the kubelet
-// service's state from the init system) started ahead, while discovery waits on the network; the checks then find the answers
-// ready. Same results, one join faster.
+// service's state from the init system) started ahead, while discovery waits on the network; the
+// checks then find the answers ready. Same results, one join faster.
 class PrefetchingMachine : public host::SystemMachine {
  public:
   void prefetch(const std::vector<std::string>& argv) {
