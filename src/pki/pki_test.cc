@@ -4,6 +4,7 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 
 #include "pki/cert.h"
 #include "pki/certlist.h"
@@ -306,6 +307,22 @@ TEST(KeyPool, PrefetchedKeysAreDistinctAndOfTheirAlgorithm) {
   EXPECT_FALSE(a.same_public_key(c));
   EXPECT_EQ(b.algorithm(), KeyAlgorithm::kECDSAP256);
   EXPECT_EQ(d.algorithm(), KeyAlgorithm::kECDSAP384);
+}
+
+// ossl::init ignores a failure to choose the generator (OpenSSL's default is as secure), so this
+// is where losing the choice, and the memory it saves, would show.
+TEST(Random, KeysAreMadeFromSha256HashDrbg) {
+  ossl::init();
+  Key key = generate_key(KeyAlgorithm::kECDSAP256);
+  EVP_RAND_CTX* primary = RAND_get0_primary(nullptr);
+  ASSERT_NE(primary, nullptr);
+  EXPECT_STREQ(EVP_RAND_get0_name(EVP_RAND_CTX_get0_rand(primary)), "HASH-DRBG");
+  OSSL_PARAM params[2] = {OSSL_PARAM_construct_end(), OSSL_PARAM_construct_end()};
+  char digest[32] = {};
+  params[0] = OSSL_PARAM_construct_utf8_string("digest", digest, sizeof digest);
+  ASSERT_EQ(EVP_RAND_CTX_get_params(primary, params), 1);
+  EXPECT_STREQ(digest, "SHA2-256");  // OpenSSL's own name for SHA-256
+  EXPECT_FALSE(key.same_public_key(generate_key(KeyAlgorithm::kECDSAP256)));
 }
 
 }  // namespace
