@@ -47,7 +47,14 @@ void KeyPool::work() {
   --active_;
 }
 
+// An ECDSA key takes tens of microseconds: less than starting a thread, whose stack, malloc arena
+// and OpenSSL random generators would cost more time and memory than making the key when asked.
+static bool worth_a_thread(KeyAlgorithm algorithm) {
+  return algorithm != KeyAlgorithm::kECDSAP256 && algorithm != KeyAlgorithm::kECDSAP384;
+}
+
 void KeyPool::prefetch(const std::string& name, KeyAlgorithm algorithm) {
+  if (!worth_a_thread(algorithm)) return;
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& j : jobs_)
     if (j->name == name) return;
