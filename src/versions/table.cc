@@ -84,6 +84,7 @@ std::vector<Release> build_table() {
 
 
   std::vector<Release> table;
+  table.reserve(std::size(kImages));
   for (const auto& im : kImages) {
     Release r;
     int m = im.minor;

@@ -66,6 +66,7 @@ void add_phase_command(cli::Command& parent, const cli::Command& owner, const Ph
       wanted.insert(wanted.end(), c.inherit_flags.begin(), c.inherit_flags.end());
   std::sort(wanted.begin(), wanted.end());
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  cmd.flags.reserve(wanted.size() + p.local_flags.size());  // no slack: a tree holds many copies
   for (const auto& name : wanted) {
     const cli::Flag* f = find_flag_up(owner, name);
     if (!f) throw Error(fmt::format("internal: phase {} inherits unknown flag --{}", p.name, name));
@@ -88,6 +89,7 @@ void add_phase_command(cli::Command& parent, const cli::Command& owner, const Ph
   cmd.long_help += "\n\nThis command is not meant to be run on its own. See list of available subcommands.";
   if (p.with_all) {
     auto& all = cmd.add("all", "Run all " + p.name + " phases");
+    all.flags.reserve(cmd.flags.size());
     for (const auto& f : cmd.flags) {
       cli::Flag copy = f;
       copy.option = nullptr;
