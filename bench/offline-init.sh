@@ -18,7 +18,11 @@ KADM=$(readlink -f "$KADM")
 [[ -x $KUBEADM ]] || { echo "upstream kubeadm not found at $KUBEADM (lab/ci-prepare builds it)"; exit 1; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kadm-bench.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+# The phases that write under /etc/kubernetes get a private tmpfs there, which needs the directory
+# as a mount point: made (empty) for the run if this host has none, and removed again.
+made_etc=
+if [[ $EUID -eq 0 && ! -e /etc/kubernetes ]]; then mkdir /etc/kubernetes && made_etc=1; fi
+trap 'rm -rf "$WORK"; [[ -z $made_etc ]] || rmdir /etc/kubernetes' EXIT
 
 config() {  # config <api> <algorithm|""> <dir>
   local api=$1 algo=$2 dir=$3 version=v1.20.2
@@ -120,7 +124,8 @@ import sys
 up, rsa, ec, rsa_kb, ec_kb = map(float, sys.argv[1:])
 print(f"kadm RSA-2048 / kubeadm RSA-2048   = {rsa/up:.2f}  (target <= 0.55)")
 print(f"kadm ECDSA-P256 / kubeadm RSA-2048 = {ec/up:.3f} (target <= 0.05)")
-print(f"kadm peak RSS: RSA {rsa_kb/1024:.1f} MB, ECDSA {ec_kb/1024:.1f} MB (target <= 10 MB)")
+mb = lambda kb: f"{kb * 1024 / 1e6:.2f} MB ({kb / 1024:.2f} MiB)"
+print(f"kadm peak RSS: RSA {mb(rsa_kb)}, ECDSA {mb(ec_kb)} (target <= 10 MB)")
 PY
 
 # Stripped sizes (target: the binary <= 5 MB, dynamically linked against Debian's libraries): the
