@@ -133,5 +133,5 @@ PY
 for f in "$KADM" "$(dirname "$KADM")"/kadm-*.so; do
   strip -o "$WORK/stripped" "$f"
   awk -v n="$(basename "$f")" -v b="$(stat -c %s "$WORK/stripped")" \
-    'BEGIN { printf "stripped %-16s %6.2f MB\n", n, b / 1048576 }'
+    'BEGIN { printf "stripped %-16s %6.2f MB (%.2f MiB)\n", n, b / 1e6, b / 1048576 }'
 done
