@@ -317,9 +317,9 @@ TEST(Random, KeysAreMadeFromSha256HashDrbg) {
   EVP_RAND_CTX* primary = RAND_get0_primary(nullptr);
   ASSERT_NE(primary, nullptr);
   EXPECT_STREQ(EVP_RAND_get0_name(EVP_RAND_CTX_get0_rand(primary)), "HASH-DRBG");
-  OSSL_PARAM params[2] = {OSSL_PARAM_construct_end(), OSSL_PARAM_construct_end()};
   char digest[32] = {};
-  params[0] = OSSL_PARAM_construct_utf8_string("digest", digest, sizeof digest);
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, sizeof digest),
+                         OSSL_PARAM_construct_end()};
   ASSERT_EQ(EVP_RAND_CTX_get_params(primary, params), 1);
   EXPECT_STREQ(digest, "SHA2-256");  // OpenSSL's own name for SHA-256
   EXPECT_FALSE(key.same_public_key(generate_key(KeyAlgorithm::kECDSAP256)));
