@@ -106,6 +106,7 @@ std::vector<Release> build_table() {
     if (m >= 24) r.control_plane_taints.push_back("node-role.kubernetes.io/control-plane");
     r.admin_is_cluster_admins = m >= 29;
     r.kubelet_start_before_manifests = m <= 27;
+    r.mark_labels_quoted = m <= 20;
     r.show_join_command_phase = m >= 25;
     r.print_defaults_dynamic = m <= 21;
     r.upgrade_plan_etcd_upgrade = m >= 33;

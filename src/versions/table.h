@@ -44,7 +44,12 @@ struct Release {
   std::vector<std::string> control_plane_labels;
   std::vector<std::string> control_plane_taints;  // keys of the default NoSchedule taints
   bool admin_is_cluster_admins = false;      // admin.conf in kubeadm:cluster-admins + super-admin.conf
-  bool kubelet_start_before_manifests = false;  // v1.20 ran kubelet-start before control-plane
+  // Init's order up to v1.27: kubelet-start, control-plane, etcd; later: etcd, control-plane,
+  // kubelet-start.
+  bool kubelet_start_before_manifests = false;
+  // v1.20 printed the control-plane labels as "<master>=''" and "<control-plane>='' (deprecated)";
+  // later releases print the list, the master label (up to v1.23) suffixed "(deprecated)".
+  bool mark_labels_quoted = false;
   bool show_join_command_phase = false;
   // `config print init-defaults` of v1.21 and older ran dynamic defaulting (hostname, master
   // taint) and printed kubernetesVersion as "v1.X.0"; later releases print "node", "taints: null"

@@ -115,10 +115,15 @@ std::vector<workflow::Phase> init_phases(const versions::Release& r) {
   out.push_back(preflight_phase());
   out.push_back(certs_phase());
   out.push_back(kubeconfig_phase());
-  if (r.kubelet_start_before_manifests) out.push_back(kubelet_start_phase());
-  out.push_back(etcd_phase());
-  out.push_back(control_plane_phase());
-  if (!r.kubelet_start_before_manifests) out.push_back(kubelet_start_phase());
+  if (r.kubelet_start_before_manifests) {
+    out.push_back(kubelet_start_phase());
+    out.push_back(control_plane_phase());
+    out.push_back(etcd_phase());
+  } else {
+    out.push_back(etcd_phase());
+    out.push_back(control_plane_phase());
+    out.push_back(kubelet_start_phase());
+  }
   out.push_back(wait_control_plane_phase());
   out.push_back(upload_config_phase());
   out.push_back(upload_certs_phase());

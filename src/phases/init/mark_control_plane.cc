@@ -8,6 +8,22 @@
 
 namespace kadm::phases {
 
+namespace {
+
+constexpr const char* kMasterLabel = "node-role.kubernetes.io/master";
+
+// The end of upstream's "adding the labels" line, in the release's wording.
+std::string labels_text(const versions::Release& r) {
+  const auto& labels = r.control_plane_labels;
+  if (r.mark_labels_quoted && labels.size() == 2)  // v1.20: master, control-plane (sic)
+    return fmt::format(" \"{}=''\" and \"{}='' (deprecated)\"", labels[0], labels[1]);
+  std::string list;
+  for (const auto& l : labels) list += (list.empty() ? "" : " ") + l + (l == kMasterLabel ? "(deprecated)" : "");
+  return ": [" + list + "]";
+}
+
+}  // namespace
+
 // Labels and taints for a control-plane node: the release's labels; the configured taints, or
 // the release's default taint when the configuration left them unset (nil). Existing taints on
 // the Node that the list lacks are kept.
@@ -19,11 +35,11 @@ void mark_control_plane(kube::Client& client, const std::string& node, const ver
   } else {
     for (const auto& key : r.control_plane_taints) taints.push_back({key, "", "NoSchedule", ""});
   }
-  std::string labels, taint_list;
-  for (const auto& l : r.control_plane_labels) labels += (labels.empty() ? "" : " ") + l;
+  std::string taint_list;
   for (const auto& t : taints)
     taint_list += (taint_list.empty() ? "" : " ") + t.key + (t.value.empty() ? "" : "=" + t.value) + ":" + t.effect;
-  log::progress("[mark-control-plane] Marking the node {} as control-plane by adding the labels: [{}]", node, labels);
+  log::progress("[mark-control-plane] Marking the node {} as control-plane by adding the labels{}", node,
+                labels_text(r));
   if (!taints.empty())
     log::progress("[mark-control-plane] Marking the node {} as control-plane by adding the taints [{}]", node, taint_list);
   kube::patch_node(client, node,

@@ -95,8 +95,9 @@ void upload_kubelet_config(InitData& d) {
 
   if (!r.node_local_cri_socket) {
     const auto& nreg = d.init().node_registration;
-    log::progress("[patchnode] Uploading the CRI Socket information \"{}\" to the Node API object \"{}\" as an annotation",
-                  nreg.cri_socket, nreg.name);
+    log::v(1, "[upload-config] Preserving the CRISocket information for the control-plane node");
+    log::v(1, "[patchnode] Uploading the CRI Socket information \"{}\" to the Node API object \"{}\" as an annotation",
+           nreg.cri_socket, nreg.name);
     kube::patch_node(client, nreg.name,
                      [&](json& node) { node["metadata"]["annotations"]["kubeadm.alpha.kubernetes.io/cri-socket"] = nreg.cri_socket; },
                      r.minor <= 20 ? std::chrono::minutes(2) : d.api_timeout());
