@@ -29,6 +29,10 @@ void KeyPool::work() {
     std::shared_ptr<Job> job;
     {
       std::lock_guard<std::mutex> lock(mu_);
+      if (active_ > max_threads_) {
+        --active_;
+        return;
+      }
       for (; i < jobs_.size(); ++i) {
         bool expected = false;
         if (jobs_[i]->claimed.compare_exchange_strong(expected, true)) {
@@ -102,6 +106,11 @@ Key KeyPool::take(const std::string& name, KeyAlgorithm algorithm) {
     run(*other);
   }
   return job->future.get();
+}
+
+void KeyPool::callers_only() {
+  std::lock_guard<std::mutex> lock(mu_);
+  max_threads_ = 0;
 }
 
 KeyPool& key_pool() {

@@ -30,6 +30,9 @@ class KeyPool {
   // The key queued as `name` (waiting for it, or making it now if no worker has started it), or a
   // freshly generated key if nothing was queued under that name or the algorithm differs.
   Key take(const std::string& name, KeyAlgorithm algorithm);
+  // From now on keys are made only by the threads that take them: workers stop after the key each
+  // is making. For when another process needs the cores more (a kubelet starting up).
+  void callers_only();
 
  private:
   struct Job {
@@ -42,7 +45,7 @@ class KeyPool {
   void work();
   static void run(Job& job);
 
-  unsigned max_threads_;
+  unsigned max_threads_;  // guarded by mu_
   std::mutex mu_;
   std::vector<std::shared_ptr<Job>> jobs_;
   std::vector<std::thread> workers_;

@@ -6,6 +6,10 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 
+#include <chrono>
+#include <fstream>
+#include <thread>
+
 #include "pki/cert.h"
 #include "pki/certlist.h"
 #include "pki/key.h"
@@ -307,6 +311,39 @@ TEST(KeyPool, PrefetchedKeysAreDistinctAndOfTheirAlgorithm) {
   EXPECT_FALSE(a.same_public_key(c));
   EXPECT_EQ(b.algorithm(), KeyAlgorithm::kECDSAP256);
   EXPECT_EQ(d.algorithm(), KeyAlgorithm::kECDSAP384);
+}
+
+int threads_of_this_process() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
+  return -1;
+}
+
+// After kubelet-start, kadm leaves the second core to the kubelet: the pool's worker stops after
+// its key and queued keys are made by the thread that takes them.
+TEST(KeyPool, CallersOnlyStopsTheWorkersAndStillHandsOutEveryKey) {
+  int before = threads_of_this_process();
+  KeyPool pool(1);
+  pool.prefetch("a", KeyAlgorithm::kRSA2048);
+  pool.prefetch("b", KeyAlgorithm::kRSA2048);
+  pool.prefetch("c", KeyAlgorithm::kRSA2048);
+  EXPECT_EQ(threads_of_this_process(), before + 1);
+  pool.callers_only();
+  pool.prefetch("d", KeyAlgorithm::kRSA2048);
+  // The worker ends once the key it is making is done (a fraction of a second); bounded wait.
+  for (int i = 0; i < 1000 && threads_of_this_process() > before; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(threads_of_this_process(), before);
+  std::vector<Key> keys;
+  for (const char* name : {"a", "b", "c", "d"})
+    keys.push_back(pool.take(name, KeyAlgorithm::kRSA2048));
+  EXPECT_EQ(threads_of_this_process(), before);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    EXPECT_EQ(keys[i].bits(), 2048);
+    for (size_t j = 0; j < i; ++j) EXPECT_FALSE(keys[i].same_public_key(keys[j]));
+  }
 }
 
 // ossl::init ignores a failure to choose the generator (OpenSSL's default is as secure), so this

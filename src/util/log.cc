@@ -9,6 +9,17 @@ namespace kadm::log {
 namespace {
 int g_verbosity = 0;
 bool g_progress_to_stderr = false;
+thread_local Held* t_held = nullptr;
+
+void emit(std::FILE* stream, std::string line) {
+  if (t_held) {
+    t_held->push_back({stream, std::move(line)});
+    return;
+  }
+  if (stream == stderr) std::fflush(stdout);  // keeps stdout's lines before this one in a terminal
+  std::fwrite(line.data(), 1, line.size(), stream);
+  if (stream != stderr) std::fflush(stream);
+}
 
 std::string klog_header(char severity) {
   timeval tv{};
@@ -26,15 +37,24 @@ void set_progress_to_stderr(bool on) { g_progress_to_stderr = on; }
 std::FILE* progress_stream() { return g_progress_to_stderr ? stderr : stdout; }
 
 void write_verbose(int /*level*/, const std::string& message) {
-  std::string line = klog_header('I') + message + "\n";
-  std::fflush(stdout);
-  std::fwrite(line.data(), 1, line.size(), stderr);
+  emit(stderr, klog_header('I') + message + "\n");
+}
+
+void write_progress(std::string line) {
+  line += '\n';
+  emit(progress_stream(), std::move(line));
 }
 
 void warning(const std::string& message) {
-  std::string line = g_verbosity > 0 ? klog_header('W') + message + "\n" : "[WARNING] " + message + "\n";
-  std::fflush(stdout);
-  std::fwrite(line.data(), 1, line.size(), stderr);
+  emit(stderr,
+       g_verbosity > 0 ? klog_header('W') + message + "\n" : "[WARNING] " + message + "\n");
+}
+
+HoldLines::HoldLines(Held& into) : previous_(t_held) { t_held = &into; }
+HoldLines::~HoldLines() { t_held = previous_; }
+
+void print_held(const Held& lines) {
+  for (const auto& l : lines) emit(l.stream, l.text);
 }
 
 }  // namespace kadm::log

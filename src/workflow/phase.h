@@ -67,9 +67,24 @@ struct Workflow {
 void attach(cli::Command& cmd, std::shared_ptr<Workflow> workflow,
             std::vector<std::string>* skip_phases);
 
+// Phases started before their turn. When the run reaches the phase `at`, it first runs each of
+// `phases` (a phase path, with its children and its parents' own steps), holding their lines back;
+// then it goes on in order, printing each held phase's lines when it reaches that phase instead of
+// running it again. The output reads as the usual order; only the work moved. `phases` must come
+// after `at` and must not need anything that the phases between them make.
+struct Ahead {
+  std::string at;
+  std::vector<std::string> phases;
+};
+
 // Runs all phases in order, skipping those named in `skip` ("certs" skips every certs phase,
-// "certs/ca" only that one). Phase timings are logged at --v=1.
-void run_all(const Workflow& wf, Context& ctx, const std::vector<std::string>& skip);
+// "certs/ca" only that one), with `ahead`'s phases moved forward. Phase timings are logged at
+// --v=1.
+void run_all(const Workflow& wf, Context& ctx, const std::vector<std::string>& skip,
+             const Ahead& ahead = {});
+
+// Whether `skip` skips the phase `path` (naming it or one of its parents).
+bool is_skipped(const std::string& path, const std::vector<std::string>& skip);
 
 // Every phase path ("preflight", "certs", "certs/ca", …), for validating --skip-phases.
 std::vector<std::string> phase_paths(const Workflow& wf);

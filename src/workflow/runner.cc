@@ -1,6 +1,8 @@
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <map>
 
 #include "util/error.h"
 #include "util/log.h"
@@ -9,27 +11,110 @@
 namespace kadm::workflow {
 namespace {
 
-bool skipped(const std::string& path, const std::vector<std::string>& skip) {
-  for (const auto& s : skip) {
-    if (s == path) return true;
-    // Skipping a parent skips its children.
-    if (path.size() > s.size() && path.compare(0, s.size(), s) == 0 && path[s.size()] == '/') return true;
+using Clock = std::chrono::steady_clock;
+
+const Phase* find_phase(const Workflow& wf, const std::string& path,
+                        std::vector<std::pair<const Phase*, std::string>>& chain) {
+  const std::vector<Phase>* level = &wf.phases;
+  std::string prefix;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    std::string name =
+        path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    auto it =
+        std::find_if(level->begin(), level->end(), [&](const Phase& p) { return p.name == name; });
+    if (it == level->end()) return nullptr;
+    prefix += (prefix.empty() ? "" : "/") + name;
+    chain.emplace_back(&*it, prefix);
+    if (slash == std::string::npos) return &*it;
+    level = &it->children;
+    start = slash + 1;
   }
-  return false;
+  return nullptr;
 }
 
-void run_phase(const Phase& p, const std::string& path, Context& ctx, const std::vector<std::string>& skip) {
-  if (skipped(path, skip)) {
-    log::v(1, "[{}] skipping phase (--skip-phases)", path);
-    return;
+class Runner {
+ public:
+  Runner(const Workflow& wf, Context& ctx, const std::vector<std::string>& skip, const Ahead& ahead)
+      : wf_(wf), ctx_(ctx), skip_(skip), ahead_(ahead) {}
+
+  // Runs `p` and its children in order; returns the time their work took, wherever it ran.
+  Clock::duration run(const Phase& p, const std::string& path) {
+    if (!ahead_.at.empty() && path == ahead_.at) run_ahead();
+    if (is_skipped(path, skip_)) {
+      log::v(1, "[{}] skipping phase (--skip-phases)", path);
+      return {};
+    }
+    Clock::duration took{};
+    if (auto it = done_.find(path); it != done_.end()) {
+      log::print_held(it->second.lines);
+      took = it->second.took;
+    } else {
+      if (p.run_if && !p.run_if(ctx_)) return {};
+      auto start = Clock::now();
+      if (p.run) p.run(ctx_);
+      took = Clock::now() - start;
+    }
+    for (const auto& child : p.children) took += run(child, path + "/" + child.name);
+    log::v(1, "[phase timing] {} took {}ms", path,
+           std::chrono::duration_cast<std::chrono::milliseconds>(took).count());
+    return took;
   }
-  if (p.run_if && !p.run_if(ctx)) return;
-  auto start = std::chrono::steady_clock::now();
-  if (p.run) p.run(ctx);
-  for (const auto& child : p.children) run_phase(child, path + "/" + child.name, ctx, skip);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-  log::v(1, "[phase timing] {} took {}ms", path, ms.count());
-}
+
+ private:
+  struct Done {
+    log::Held lines;
+    Clock::duration took{};
+  };
+
+  void run_ahead() {
+    try {
+      for (const auto& path : ahead_.phases) {
+        std::vector<std::pair<const Phase*, std::string>> chain;
+        const Phase* p = find_phase(wf_, path, chain);
+        if (!p) throw Error(fmt::format("internal: no phase {} to run ahead", path));
+        if (is_skipped(path, skip_)) continue;
+        bool runs = true;
+        for (const auto& [ph, ph_path] : chain) runs = runs && (!ph->run_if || ph->run_if(ctx_));
+        if (!runs) continue;
+        chain.pop_back();
+        for (const auto& [parent, parent_path] : chain) own_step(*parent, parent_path);
+        whole(*p, path);
+      }
+    } catch (...) {
+      // Whatever ran ahead is on disk: say so, in the order it ran, before the error.
+      for (const auto& path : order_) log::print_held(done_[path].lines);
+      throw;
+    }
+    log::v(1, "[workflow] ran ahead of their turn: {}", fmt::join(order_, ", "));
+  }
+
+  void whole(const Phase& p, const std::string& path) {
+    own_step(p, path);
+    for (const auto& child : p.children)
+      if (!is_skipped(path + "/" + child.name, skip_) && (!child.run_if || child.run_if(ctx_)))
+        whole(child, path + "/" + child.name);
+  }
+
+  // Runs the phase's own step (not its children) once, its lines held back.
+  void own_step(const Phase& p, const std::string& path) {
+    if (done_.count(path)) return;
+    Done& d = done_[path];
+    order_.push_back(path);
+    log::HoldLines hold(d.lines);
+    auto start = Clock::now();
+    if (p.run) p.run(ctx_);
+    d.took = Clock::now() - start;
+  }
+
+  const Workflow& wf_;
+  Context& ctx_;
+  const std::vector<std::string>& skip_;
+  const Ahead& ahead_;
+  std::map<std::string, Done> done_;
+  std::vector<std::string> order_;  // paths in done_, in the order they ran
+};
 
 void collect_paths(const Phase& p, const std::string& prefix, std::vector<std::string>& out) {
   std::string path = prefix.empty() ? p.name : prefix + "/" + p.name;
@@ -117,7 +202,8 @@ std::vector<std::string> phase_paths(const Workflow& wf) {
   return out;
 }
 
-void run_all(const Workflow& wf, Context& ctx, const std::vector<std::string>& skip) {
+void run_all(const Workflow& wf, Context& ctx, const std::vector<std::string>& skip,
+             const Ahead& ahead) {
   auto known = phase_paths(wf);
   for (const auto& s : skip) {
     if (std::find(known.begin(), known.end(), s) == known.end()) {
@@ -128,7 +214,17 @@ void run_all(const Workflow& wf, Context& ctx, const std::vector<std::string>& s
       log::warning(fmt::format("--skip-phases: no phase \"{}\" in this release; phases are: {}", s, list));
     }
   }
-  for (const auto& p : wf.phases) run_phase(p, p.name, ctx, skip);
+  Runner runner(wf, ctx, skip, ahead);
+  for (const auto& p : wf.phases) runner.run(p, p.name);
+}
+
+bool is_skipped(const std::string& path, const std::vector<std::string>& skip) {
+  for (const auto& s : skip) {
+    if (s == path) return true;
+    // Skipping a parent skips its children.
+    if (path.size() > s.size() && path.compare(0, s.size(), s) == 0 && path[s.size()] == '/') return true;
+  }
+  return false;
 }
 
 void attach(cli::Command& cmd, std::shared_ptr<Workflow> wf, std::vector<std::string>* /*skip_phases*/) {

@@ -108,6 +108,18 @@ void print_dry_run_files(const InitData& d) {
   }
 }
 
+// The kubelet takes seconds to come up (v1.20: 5 s asking for Docker before it reads a manifest)
+// and needs only the CA, kubelet.conf and its own files. Where upstream starts it before writing
+// the control-plane manifests anyway (up to v1.27), a real run starts it as soon as those exist and
+// makes the other certificates, kubeconfigs and manifests while it boots; lines print in
+// upstream's order. From v1.28 upstream starts it after the manifests, and so does kadm.
+workflow::Ahead kubelet_first(const InitData& d, const std::vector<std::string>& skip) {
+  if (d.dry_run || !d.release().kubelet_start_before_manifests ||
+      workflow::is_skipped("kubelet-start", skip))
+    return {};
+  return {"certs", {"certs/ca", "kubeconfig/kubelet", "kubelet-start"}};
+}
+
 }  // namespace
 
 std::vector<workflow::Phase> init_phases(const versions::Release& r) {
@@ -157,7 +169,7 @@ void add_init_command(cli::Command& root) {
     run_wf.phases = init_phases(data.release());
     // InitData merged --skip-phases (which wins) with the file's skipPhases and the disabled addons.
     const std::vector<std::string>& skip = data.init().skip_phases;
-    workflow::run_all(run_wf, ctx, skip);
+    workflow::run_all(run_wf, ctx, skip, kubelet_first(data, skip));
     if (data.dry_run) print_dry_run_files(data);
     // Up to v1.24 the banner came after the phases rather than from a phase of its own.
     if (!data.release().show_join_command_phase) print_join_banner(data);

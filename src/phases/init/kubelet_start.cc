@@ -12,6 +12,7 @@
 #include "phases/init/data.h"
 #include "phases/init/phases.h"
 #include "phases/init/resume.h"
+#include "pki/keypool.h"
 #include "util/log.h"
 #include "util/yaml_emit.h"
 
@@ -78,6 +79,9 @@ void run_kubelet_start(workflow::Context& ctx) {
   }
   log::progress("[{}] Starting the kubelet", kPhase);
   for (const auto& line : host::try_start_kubelet(kPhase)) log::progress("{}", line);
+  // Keys still to make (a run that started the kubelet ahead of the certificates) are made one at
+  // a time from here, leaving the other cores to the kubelet's start-up, which the run waits for.
+  pki::key_pool().callers_only();
 }
 
 }  // namespace
