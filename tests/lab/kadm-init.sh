@@ -3,7 +3,8 @@
 # v1alpha-era fields, a mirror imageRepository and a pod subnet) brings up a control plane whose
 # Pods run and whose node turns Ready, with the cluster objects upstream's e2e_kubeadm suite
 # checks (tokens, RBAC, kubeadm-config, kubelet-config, cluster-info and its signature, node
-# labels and taints), and no secret in any output line at --v=10 except the join command.
+# labels and taints), and no secret in any output line at --v=10 except the join command. The
+# kubelet is started ahead of the certificates it does not need.
 # Usage: kadm-init.sh KADM_BINARY
 set -euo pipefail
 source "$(dirname "$0")/../../lab/tests/lib.sh"
@@ -31,6 +32,16 @@ token=$(sed -n 's/.*--token \([a-z0-9]\{6\}\.[a-z0-9]\{16\}\).*/\1/p' <<<"$join_
 [ -n "$token" ] || fail "no token in the join command: $join_line"
 token_id=${token%%.*}
 token_secret=${token#*.}
+
+say "the kubelet was started ahead of the certificates it does not need"
+# kubelet-start writes config.yaml just before it starts the kubelet; the API server's
+# certificate and the control-plane manifests come after, while the kubelet boots.
+grep -q 'ran ahead of their turn: certs, certs/ca, kubeconfig, kubeconfig/kubelet, kubelet-start$' "$OUT" ||
+  fail "init did not say it ran the kubelet ahead"
+on node1 test /var/lib/kubelet/config.yaml -ot /etc/kubernetes/pki/apiserver.crt ||
+  fail "apiserver.crt was made before the kubelet was started"
+on node1 test /var/lib/kubelet/config.yaml -ot /etc/kubernetes/manifests/kube-apiserver.yaml ||
+  fail "the API server's manifest was written before the kubelet was started"
 
 say "no secret outside the join command"
 # The join command spans two lines (the second has the CA hash); nothing else may hold the
