@@ -3,10 +3,12 @@
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <net/if.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <fstream>
 #include <sstream>
 
@@ -103,6 +105,18 @@ std::vector<std::string> existing_cri_sockets(const std::vector<std::string>& ca
     if (stat((root + path).c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) out.push_back(c);
   }
   return out;
+}
+
+LowPriority::LowPriority() : tid_(gettid()) {
+  errno = 0;
+  int current = getpriority(PRIO_PROCESS, static_cast<id_t>(tid_));
+  if (errno != 0) return;
+  previous_ = current;
+  lowered_ = setpriority(PRIO_PROCESS, static_cast<id_t>(tid_), 19) == 0;
+}
+
+LowPriority::~LowPriority() {
+  if (lowered_) setpriority(PRIO_PROCESS, static_cast<id_t>(tid_), previous_);
 }
 
 }  // namespace kadm::host

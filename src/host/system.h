@@ -1,5 +1,5 @@
 // Facts about this machine that defaulting and preflight need: hostname, the default-route
-// address, container runtime sockets.
+// address, container runtime sockets; and this process's CPU priority.
 #pragma once
 
 #include <string>
@@ -17,5 +17,21 @@ std::string default_route_ip();
 // Known CRI endpoints (as unix:// URLs) whose socket exists. `root` prefixes the paths (tests).
 std::vector<std::string> existing_cri_sockets(const std::vector<std::string>& candidates,
                                               const std::string& root = "");
+
+// While alive, the thread that made it runs at the lowest CPU priority (nice 19), so that a
+// process it has just started gets the cores first; its priority comes back afterwards. Without
+// the right to change priorities this does nothing.
+class LowPriority {
+ public:
+  LowPriority();
+  ~LowPriority();
+  LowPriority(const LowPriority&) = delete;
+  LowPriority& operator=(const LowPriority&) = delete;
+
+ private:
+  int tid_;
+  int previous_ = 0;
+  bool lowered_ = false;
+};
 
 }  // namespace kadm::host

@@ -9,6 +9,7 @@
 
 #include "api/decode.h"
 #include "cli/command.h"
+#include "host/system.h"
 #include "kube/client.h"
 #include "util/duration.h"
 #include "versions/table.h"
@@ -77,6 +78,9 @@ class InitData : public workflow::Data {
   bool skip_token_print = false;
   bool skip_certificate_key_print = false;
   std::string output;  // "", "json" or "yaml"
+  // From the kubelet's start to the control-plane wait, kadm's own work is not what init waits
+  // for: kubelet-start lowers the priority of the thread doing it, wait-control-plane restores it.
+  std::unique_ptr<host::LowPriority> yield_to_kubelet;
 
   // The admin kubeconfig the API phases use (--kubeconfig, default <kubeconfig-dir>/admin.conf).
   std::string admin_kubeconfig() const;

@@ -80,8 +80,9 @@ void run_kubelet_start(workflow::Context& ctx) {
   log::progress("[{}] Starting the kubelet", kPhase);
   for (const auto& line : host::try_start_kubelet(kPhase)) log::progress("{}", line);
   // Keys still to make (a run that started the kubelet ahead of the certificates) are made one at
-  // a time from here, leaving the other cores to the kubelet's start-up, which the run waits for.
+  // a time and at low priority from here: the kubelet's start-up is what the run waits for.
   pki::key_pool().callers_only();
+  data.yield_to_kubelet = std::make_unique<host::LowPriority>();
 }
 
 }  // namespace

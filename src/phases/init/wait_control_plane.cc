@@ -217,6 +217,7 @@ workflow::Phase wait_control_plane_phase() {
       log::progress("[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods from directory \"{}\". This can take up to {}",
                     d.manifest_dir, format_duration(cp_timeout));
     }
+    d.yield_to_kubelet.reset();
     auto start = Clock::now();
     KubeletProbe kubelet = kubelet_probe(d.config);
     if (d.release().wait_serial_kubelet_check)
