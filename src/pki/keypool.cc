@@ -1,5 +1,8 @@
 #include "pki/keypool.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include "pki/ossl.h"
 
 namespace kadm::pki {
@@ -25,30 +28,25 @@ void KeyPool::run(Job& job) {
 }
 
 void KeyPool::work() {
-  for (size_t i = 0; !stop_; ++i) {
+  int tid = gettid();
+  std::unique_lock<std::mutex> lock(mu_);
+  worker_tids_.push_back(tid);
+  size_t next = 0;  // the jobs before it are claimed
+  while (!stop_ && active_ <= max_threads_) {
     std::shared_ptr<Job> job;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (active_ > max_threads_) {
-        --active_;
-        return;
-      }
-      for (; i < jobs_.size(); ++i) {
-        bool expected = false;
-        if (jobs_[i]->claimed.compare_exchange_strong(expected, true)) {
-          job = jobs_[i];
-          break;
-        }
-      }
-      if (!job) {
-        --active_;  // under the lock, so prefetch() sees it and starts a new worker if needed
-        return;
-      }
+    for (; next < jobs_.size() && !job; ++next) {
+      bool expected = false;
+      if (jobs_[next]->claimed.compare_exchange_strong(expected, true)) job = jobs_[next];
     }
+    if (!job) break;
+    lock.unlock();
     run(*job);
+    lock.lock();
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  // Under the lock: prefetch() sees the worker gone and starts a new one if needed, and
+  // callers_only() never renices a thread that has ended (its id may be reused).
   --active_;
+  std::erase(worker_tids_, tid);
 }
 
 // An ECDSA key takes tens of microseconds: less than starting a thread, whose stack, malloc arena
@@ -111,6 +109,7 @@ Key KeyPool::take(const std::string& name, KeyAlgorithm algorithm) {
 void KeyPool::callers_only() {
   std::lock_guard<std::mutex> lock(mu_);
   max_threads_ = 0;
+  for (int tid : worker_tids_) setpriority(PRIO_PROCESS, static_cast<id_t>(tid), 19);
 }
 
 KeyPool& key_pool() {

@@ -30,8 +30,9 @@ class KeyPool {
   // The key queued as `name` (waiting for it, or making it now if no worker has started it), or a
   // freshly generated key if nothing was queued under that name or the algorithm differs.
   Key take(const std::string& name, KeyAlgorithm algorithm);
-  // From now on keys are made only by the threads that take them: workers stop after the key each
-  // is making. For when another process needs the cores more (a kubelet starting up).
+  // From now on keys are made only by the threads that take them: workers finish the key each is
+  // making at the lowest CPU priority, then stop. For when another process needs the cores more
+  // (a kubelet starting up).
   void callers_only();
 
  private:
@@ -50,6 +51,7 @@ class KeyPool {
   std::vector<std::shared_ptr<Job>> jobs_;
   std::vector<std::thread> workers_;
   unsigned active_ = 0;  // workers running; guarded by mu_
+  std::vector<int> worker_tids_;  // guarded by mu_
   std::atomic<bool> stop_{false};
 };
 

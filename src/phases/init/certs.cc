@@ -39,10 +39,16 @@ bool absent(const std::string& dir, const std::string& base) {
   return !host::exists(pki::cert_path(dir, base)) && !host::exists(pki::key_path(dir, base));
 }
 
-// Queues every key this run will need, in the order the certificates are made.
+// Queues every key this run will need, in the order the certificates are made; with the
+// kubeconfig files, kubelet.conf's key right after the CA's: a full init starts the kubelet as
+// soon as those two exist (kubelet_first in command.cc).
 void prefetch_keys(const InitData& d, bool with_kubeconfig) {
   auto in = inputs(d);
   auto& pool = pki::key_pool();
+  auto prefetch_kubeconfig = [&](const std::string& file) {
+    if (!host::exists(d.kubeconfig_dir + "/" + file))
+      pool.prefetch(kubeconfig::pool_name(file), in.algorithm);
+  };
   for (const auto& def : pki::cert_list()) {
     if (def.etcd && in.external_etcd) continue;
     if (!absent(d.cert_dir, def.base_name)) continue;
@@ -55,15 +61,13 @@ void prefetch_keys(const InitData& d, bool with_kubeconfig) {
         continue;
     }
     pool.prefetch(pki::pool_name(def), in.algorithm);
+    if (with_kubeconfig && std::string(def.name) == "ca") prefetch_kubeconfig(kubeconfig::kKubelet);
   }
   if (!host::exists(pki::key_path(d.cert_dir, pki::kServiceAccountBaseName)) &&
       !host::exists(pki::pub_path(d.cert_dir, pki::kServiceAccountBaseName)))
     pool.prefetch("certs/sa", in.algorithm);
-  if (with_kubeconfig) {
-    for (const auto& f : kubeconfig::init_file_names(d.release()))
-      if (!host::exists(d.kubeconfig_dir + "/" + f))
-        pool.prefetch(kubeconfig::pool_name(f), in.algorithm);
-  }
+  if (with_kubeconfig)
+    for (const auto& f : kubeconfig::init_file_names(d.release())) prefetch_kubeconfig(f);
 }
 
 void run_ca(const pki::CertDef& def, InitData& d) {
