@@ -13,8 +13,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-const Phase* find_phase(const Workflow& wf, const std::string& path,
-                        std::vector<std::pair<const Phase*, std::string>>& chain) {
+// Whether the phase's run_if (if any) lets it run in this context.
+bool applies(const Phase& p, Context& ctx) { return !p.run_if || p.run_if(ctx); }
+
+using Chain = std::vector<std::pair<const Phase*, std::string>>;  // phases with their paths
+
+// The phase at `path` after its parents, outermost first; empty when there is no such phase.
+Chain find_phase(const Workflow& wf, const std::string& path) {
+  Chain chain;
   const std::vector<Phase>* level = &wf.phases;
   std::string prefix;
   size_t start = 0;
@@ -24,14 +30,14 @@ const Phase* find_phase(const Workflow& wf, const std::string& path,
         path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
     auto it =
         std::find_if(level->begin(), level->end(), [&](const Phase& p) { return p.name == name; });
-    if (it == level->end()) return nullptr;
+    if (it == level->end()) return {};
     prefix += (prefix.empty() ? "" : "/") + name;
     chain.emplace_back(&*it, prefix);
-    if (slash == std::string::npos) return &*it;
+    if (slash == std::string::npos) return chain;
     level = &it->children;
     start = slash + 1;
   }
-  return nullptr;
+  return {};
 }
 
 class Runner {
@@ -51,7 +57,7 @@ class Runner {
       log::print_held(it->second.lines);
       took = it->second.took;
     } else {
-      if (p.run_if && !p.run_if(ctx_)) return {};
+      if (!applies(p, ctx_)) return {};
       auto start = Clock::now();
       if (p.run) p.run(ctx_);
       took = Clock::now() - start;
@@ -71,16 +77,15 @@ class Runner {
   void run_ahead() {
     try {
       for (const auto& path : ahead_.phases) {
-        std::vector<std::pair<const Phase*, std::string>> chain;
-        const Phase* p = find_phase(wf_, path, chain);
-        if (!p) throw Error(fmt::format("internal: no phase {} to run ahead", path));
+        Chain chain = find_phase(wf_, path);
+        if (chain.empty()) throw Error(fmt::format("internal: no phase {} to run ahead", path));
         if (is_skipped(path, skip_)) continue;
-        bool runs = true;
-        for (const auto& [ph, ph_path] : chain) runs = runs && (!ph->run_if || ph->run_if(ctx_));
-        if (!runs) continue;
+        auto applies_here = [&](const auto& c) { return applies(*c.first, ctx_); };
+        if (!std::all_of(chain.begin(), chain.end(), applies_here)) continue;
+        const Phase& p = *chain.back().first;
         chain.pop_back();
         for (const auto& [parent, parent_path] : chain) own_step(*parent, parent_path);
-        whole(*p, path);
+        whole(p, path);
       }
     } catch (...) {
       // Whatever ran ahead is on disk: say so, in the order it ran, before the error.
@@ -93,7 +98,7 @@ class Runner {
   void whole(const Phase& p, const std::string& path) {
     own_step(p, path);
     for (const auto& child : p.children)
-      if (!is_skipped(path + "/" + child.name, skip_) && (!child.run_if || child.run_if(ctx_)))
+      if (!is_skipped(path + "/" + child.name, skip_) && applies(child, ctx_))
         whole(child, path + "/" + child.name);
   }
 
@@ -165,7 +170,7 @@ void add_phase_command(cli::Command& parent, const cli::Command& owner, const Ph
     cmd.run = [wf, chain](cli::Invocation& inv) {
       Context ctx(inv, wf->factory);
       for (const Phase* ph : chain)
-        if (ph->run_if && !ph->run_if(ctx)) return 0;
+        if (!applies(*ph, ctx)) return 0;
       chain.back()->run(ctx);
       return 0;
     };
@@ -185,7 +190,7 @@ void add_phase_command(cli::Command& parent, const cli::Command& owner, const Ph
       const Phase& group = *chain.back();
       if (group.run) group.run(ctx);
       for (const auto& c : group.children) {
-        if (c.run_if && !c.run_if(ctx)) continue;
+        if (!applies(c, ctx)) continue;
         if (c.run) c.run(ctx);
       }
       return 0;

@@ -21,24 +21,31 @@ std::string dry_run(const std::string& version) {
 // Where each line first appears; npos when it does not.
 size_t at(const std::string& out, const std::string& line) { return out.find("\n" + line); }
 
+// Where the dry run of `version` prints the first line of kubelet-start, control-plane and etcd.
+struct Order {
+  size_t kubelet, control_plane, etcd;
+};
+Order manifest_order(const std::string& version) {
+  std::string out = dry_run(version);
+  Order o{at(out, "[kubelet-start] Writing kubelet environment file"),
+          at(out, "[control-plane] Using manifest folder"),
+          at(out, "[etcd] Creating static Pod manifest for local etcd")};
+  EXPECT_NE(o.kubelet, std::string::npos) << out;
+  EXPECT_NE(o.control_plane, std::string::npos) << out;
+  EXPECT_NE(o.etcd, std::string::npos) << out;
+  return o;
+}
+
 TEST(InitDryRun, UpToV127TheKubeletStartsBeforeTheControlPlaneThenEtcd) {
-  std::string out = dry_run("v1.22.0");
-  size_t kubelet = at(out, "[kubelet-start] Writing kubelet environment file");
-  size_t control_plane = at(out, "[control-plane] Using manifest folder");
-  size_t etcd = at(out, "[etcd] Creating static Pod manifest for local etcd");
-  ASSERT_NE(etcd, std::string::npos) << out;
-  EXPECT_LT(kubelet, control_plane) << out;
-  EXPECT_LT(control_plane, etcd) << out;
+  Order o = manifest_order("v1.22.0");
+  EXPECT_LT(o.kubelet, o.control_plane);
+  EXPECT_LT(o.control_plane, o.etcd);
 }
 
 TEST(InitDryRun, FromV128EtcdThenTheControlPlaneThenTheKubelet) {
-  std::string out = dry_run("v1.30.0");
-  size_t kubelet = at(out, "[kubelet-start] Writing kubelet environment file");
-  size_t control_plane = at(out, "[control-plane] Using manifest folder");
-  size_t etcd = at(out, "[etcd] Creating static Pod manifest for local etcd");
-  ASSERT_NE(kubelet, std::string::npos) << out;
-  EXPECT_LT(etcd, control_plane) << out;
-  EXPECT_LT(control_plane, kubelet) << out;
+  Order o = manifest_order("v1.30.0");
+  EXPECT_LT(o.etcd, o.control_plane);
+  EXPECT_LT(o.control_plane, o.kubelet);
 }
 
 TEST(InitDryRun, MarkControlPlaneNamesTheLabelsInTheReleasesWords) {
